@@ -1,0 +1,153 @@
+package io.robustcert.bench;
+
+import io.robustcert.core.bound.CrownIbp;
+import io.robustcert.core.bound.Ibp;
+import io.robustcert.core.bound.MarginBounds;
+import io.robustcert.core.model.Network;
+import io.robustcert.core.perturb.InputDomain;
+import io.robustcert.core.perturb.LinfBall;
+import io.robustcert.core.tensor.Precision;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+/** Times one model/task in this JVM, as the reference does: warm-up, then the median of the repeats. */
+public final class Worker {
+
+    static final double EPSILON = 0.1;
+
+    private Worker() {
+    }
+
+    /** Starts ND4J with the benchmark's thread count and describes the backend. */
+    public static Map<String, Object> initNd4j(int threads) {
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("backend", Nd4j.getBackend().getClass().getSimpleName());
+        info.put("platform_extension", System.getProperty("org.bytedeco.javacpp.platform.extension", ""));
+        info.put("nd4j_version", Nd4j.class.getPackage().getImplementationVersion());
+        info.put("max_threads", Nd4j.getEnvironment().maxThreads());
+        info.put("max_master_threads", Nd4j.getEnvironment().maxMasterThreads());
+        info.put("omp_max_threads", NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads());
+        info.put("helpers_allowed", Nd4j.getEnvironment().helpersAllowed());
+        info.put("blas_version", Nd4j.getEnvironment().blasMajorVersion() + "." + Nd4j.getEnvironment().blasMinorVersion()
+                + "." + Nd4j.getEnvironment().blasPatchVersion());
+        Properties p = Nd4j.getExecutioner().getEnvironmentInformation();
+        Map<String, Object> env = new TreeMap<>();
+        p.forEach((k, v) -> env.put(String.valueOf(k), String.valueOf(v)));
+        info.put("environment", env);
+        return info;
+    }
+
+    /**
+     * Runs one task.
+     *
+     * @param resetPeak reset VmHWM before the task (in-process mode), so the peak is the task's own
+     */
+    public static Map<String, Object> run(String model, String task, Options o, boolean resetPeak) {
+        int batch = Options.batch(task);
+        Network net = Models.build(model, o.seed());
+        long dataSeed = o.seed() * 31 + (model + "/" + task).hashCode();
+        INDArray x = Models.inputs(model, batch, dataSeed);
+        int[] labels = Models.labels(batch, net.numClasses(), dataSeed + 1);
+        LinfBall ball = new LinfBall(EPSILON, InputDomain.UNIT);
+        Ibp ibp = new Ibp();
+        CrownIbp crown = new CrownIbp();
+        Supplier<Object> fn = switch (task) {
+            case "forward" -> () -> net.forward(x, Precision.FAST);
+            case "ibp" -> () -> ibp.compute(net, x, labels, ball, Precision.FAST);
+            case "crown_ibp" -> () -> crown.compute(net, x, labels, ball, Precision.FAST);
+            default -> throw new IllegalArgumentException("unknown task " + task);
+        };
+
+        gc();
+        boolean peakReset = resetPeak && Proc.resetPeak();
+        double rssStart = Proc.rssMib();
+        double rssMax = rssStart;
+        int gcCalls = 0;
+        Object last = null;
+        for (int i = 0; i < o.warmup(); i++) {
+            last = fn.get();
+            double rss = Proc.rssMib();
+            rssMax = Math.max(rssMax, rss);
+            if (rss - rssStart > o.gcGrowthMib()) {
+                gc();
+                gcCalls++;
+            }
+        }
+        double[] seconds = new double[o.repeats()];
+        for (int r = 0; r < o.repeats(); r++) {
+            long t0 = System.nanoTime();
+            last = fn.get();
+            seconds[r] = (System.nanoTime() - t0) / 1e9;
+            // Outside the timed region: ND4J frees off-heap buffers only when their Java objects are collected.
+            double rss = Proc.rssMib();
+            rssMax = Math.max(rssMax, rss);
+            if (rss - rssStart > o.gcGrowthMib()) {
+                gc();
+                gcCalls++;
+            }
+        }
+        double median = median(seconds);
+
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("batch", batch);
+        r.put("images_per_s", Proc.round(batch / median, 1));
+        r.put("median_s", Proc.round(median, 5));
+        List<Double> all = new ArrayList<>();
+        for (double s : seconds) {
+            all.add(Proc.round(s, 5));
+        }
+        r.put("seconds", all);
+        r.put("warmup", o.warmup());
+        r.put("repeats", o.repeats());
+        r.put("peak_rss_mib", Proc.round(Proc.peakRssMib(), 1));
+        r.put("peak_rss_scope", peakReset ? "task (VmHWM reset before the task)" : "process lifetime (VmHWM)");
+        r.put("rss_before_task_mib", Proc.round(rssStart, 1));
+        r.put("rss_max_between_calls_mib", Proc.round(rssMax, 1));
+        r.put("gc_calls", gcCalls);
+        r.put("parameters", net.parameterCount());
+        r.put("check", check(last));
+        return r;
+    }
+
+    /** A few numbers from the last result, to see that the work was done and is sane. */
+    private static Map<String, Object> check(Object result) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        if (result instanceof INDArray logits) {
+            c.put("shape", Arrays.toString(logits.shape()));
+            c.put("mean_logit", Proc.round(logits.meanNumber().doubleValue(), 6));
+        } else if (result instanceof MarginBounds m) {
+            c.put("shape", Arrays.toString(m.lower().shape()));
+            c.put("mean_lower_bound", Proc.round(m.lower().meanNumber().doubleValue(), 6));
+            c.put("verified", m.verifiedCount());
+        }
+        return c;
+    }
+
+    static void gc() {
+        System.gc();
+        try {
+            Thread.sleep(50); // ND4J's deallocator threads free the native buffers of collected arrays
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+}

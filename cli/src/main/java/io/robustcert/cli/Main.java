@@ -1,0 +1,107 @@
+package io.robustcert.cli;
+
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code robustcert} command. Exit codes: 0 success, 2 bad usage or bad input (one line on
+ * stderr, nothing on stdout), 70 internal error.
+ */
+@Command(name = "robustcert",
+        mixinStandardHelpOptions = true,
+        version = "robustcert 0.1.0",
+        description = "Certified bounds for neural networks.",
+        subcommands = {BoundsCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    /** Bad usage or bad input. */
+    public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
+    /** An unexpected failure (EX_SOFTWARE). */
+    public static final int EXIT_INTERNAL = 70;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command (try 'robustcert --help')");
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int code = run(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs the command line; returns the exit code. Writes results to {@code out}, problems to {@code err}. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        NativeBackend.select();
+        try {
+            CommandLine cmd = commandLine(out, err);
+            return cmd.execute(args);
+        } catch (Throwable t) {
+            // Errors (out of memory, native library failures) escape picocli's handlers.
+            err.println(internalError(t));
+            debugTrace(t, err);
+            return EXIT_INTERNAL;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setOut(out);
+        cmd.setErr(err);
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("error: " + oneLine(ex.getMessage()) + " (see '" + c.getCommandSpec().qualifiedName()
+                    + " --help')");
+            return c.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        cmd.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            if (ex instanceof UserInputException) {
+                c.getErr().println("error: " + oneLine(ex.getMessage()));
+                return EXIT_USAGE;
+            }
+            c.getErr().println(internalError(ex));
+            debugTrace(ex, c.getErr());
+            return EXIT_INTERNAL;
+        });
+        return cmd;
+    }
+
+    /** Stack traces of internal errors only on request: {@code ROBUSTCERT_DEBUG=1}. */
+    private static void debugTrace(Throwable t, PrintWriter err) {
+        String debug = System.getenv("ROBUSTCERT_DEBUG");
+        if (debug != null && !debug.isEmpty() && !debug.equals("0")) {
+            t.printStackTrace(err);
+        }
+    }
+
+    static String internalError(Throwable t) {
+        if (t instanceof OutOfMemoryError) {
+            return "internal error: out of memory (" + oneLine(t.getMessage()) + "); try a smaller --batch-size";
+        }
+        String message = t.getMessage();
+        return "internal error: " + t.getClass().getName() + (message == null ? "" : ": " + oneLine(message));
+    }
+
+    /** Messages go to stderr as one line. */
+    static String oneLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        return message.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+}

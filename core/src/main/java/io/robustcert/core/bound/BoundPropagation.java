@@ -1,0 +1,88 @@
+package io.robustcert.core.bound;
+
+import io.robustcert.core.layer.BackwardContext;
+import io.robustcert.core.layer.Layer;
+import io.robustcert.core.model.Network;
+import io.robustcert.core.perturb.LinfBall;
+import io.robustcert.core.relax.LowerSlopeRule;
+import io.robustcert.core.spec.MarginSpecification;
+import io.robustcert.core.tensor.IntervalBounds;
+import io.robustcert.core.tensor.Precision;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The walks every bound method is made of: intervals forward, linear bounds backward. */
+public final class BoundPropagation {
+
+    private BoundPropagation() {
+    }
+
+    /** Inputs as a batch in the precision's data type, after checking that they are finite. */
+    static INDArray prepare(Network network, INDArray inputs, Precision precision) {
+        INDArray x = network.batched(inputs.castTo(precision.dataType()));
+        if (x.length() > 0 && (x.isNaN().any() || x.isInfinite().any())) {
+            throw new IllegalArgumentException("inputs contain NaN or infinite values");
+        }
+        return x;
+    }
+
+    /**
+     * Interval bounds of every layer's input (index i: the input of layer i; index 0: the box), by IBP.
+     */
+    public static List<IntervalBounds> intervals(Network network, IntervalBounds box, Precision precision) {
+        List<IntervalBounds> bounds = new ArrayList<>(network.size());
+        IntervalBounds current = box;
+        for (int i = 0; i < network.size(); i++) {
+            bounds.add(current);
+            if (i < network.size() - 1) {
+                current = network.layer(i).interval(current, precision);
+            }
+        }
+        return bounds;
+    }
+
+    /**
+     * Back-substitutes a linear bound expressed in the output of layer {@code from − 1} through layers
+     * {@code from − 1, ..., 0} and concretizes it over the box: the lower bound of each row, {@code [B, R]}.
+     */
+    public static INDArray backwardLower(Network network, LinearBound bound, int from, List<IntervalBounds> bounds,
+                                         LowerSlopeRule rule, Precision precision) {
+        int[] relu = network.reluOrdinals();
+        LinearBound current = bound;
+        for (int i = from - 1; i >= 0; i--) {
+            Layer layer = network.layer(i);
+            current = layer.backward(current, bounds.get(i), new BackwardContext(precision, rule, relu[i]));
+        }
+        return current.concretizeLower(bounds.get(0), precision);
+    }
+
+    /** Lower bounds of the margins by back-substitution from the folded specification (CROWN-IBP's pass). */
+    static INDArray marginLower(Network network, int[] labels, List<IntervalBounds> bounds, LowerSlopeRule rule,
+                                Precision precision) {
+        int last = network.size() - 1;
+        LinearBound start = new MarginSpecification(network.output()).fold(labels, precision, bounds.get(last));
+        return backwardLower(network, start, last, bounds, rule, precision);
+    }
+
+    /** Margin lower bounds from the intervals alone (IBP with the specification folded in). */
+    static INDArray intervalMarginLower(Network network, int[] labels, List<IntervalBounds> bounds, Precision precision) {
+        int last = network.size() - 1;
+        LinearBound folded = new MarginSpecification(network.output()).fold(labels, precision, bounds.get(last));
+        return folded.concretizeLower(bounds.get(last), precision);
+    }
+
+    static MarginBounds result(String method, Network network, INDArray x, int[] labels, LinfBall ball,
+                               Precision precision, INDArray lower) {
+        INDArray logits = network.forward(x, precision);
+        int[] predictions = logits.length() == 0 ? new int[0] : Nd4j.argMax(logits, 1).toIntVector();
+        return new MarginBounds(method, precision, ball.epsilon(), lower, predictions, labels.clone());
+    }
+
+    static void checkBatch(INDArray x, int[] labels) {
+        if (x.size(0) != labels.length) {
+            throw new IllegalArgumentException(x.size(0) + " inputs but " + labels.length + " labels");
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.robustcert.core.layer;
+
+import io.robustcert.core.bound.LinearBound;
+import io.robustcert.core.tensor.IntervalBounds;
+import io.robustcert.core.tensor.Precision;
+import io.robustcert.core.tensor.SoundArithmetic;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * An affine layer y = A(x) + b (fully-connected or convolution). Subclasses supply the linear map and
+ * its adjoint for a given weight tensor; this class owns the interval and back-substitution rules, in
+ * fast and in sound arithmetic, once for every affine kind.
+ */
+public abstract class AffineLayer implements Layer {
+
+    /** The weight tensors each rule needs: W, |W|, max(W,0), min(W,0). */
+    protected enum WeightForm { PLAIN, ABS, POSITIVE, NEGATIVE }
+
+    private final INDArray weight;
+    private final INDArray bias;
+    private final Map<Precision, Map<WeightForm, INDArray>> weightCache = new EnumMap<>(Precision.class);
+    private final Map<Precision, INDArray[]> biasCache = new EnumMap<>(Precision.class);
+
+    /** @param weight float64, PyTorch layout; @param bias float64 {@code [out]} */
+    protected AffineLayer(INDArray weight, INDArray bias) {
+        this.weight = weight;
+        this.bias = bias;
+    }
+
+    /** y = A_w(x) (+ bias when non-null), batched. */
+    protected abstract INDArray apply(INDArray input, INDArray weightForm, INDArray biasOrNull, Precision precision);
+
+    /** Λ ↦ Λ·A_w for rows {@code [N, ...out]} → {@code [N, ...in]}. */
+    protected abstract INDArray adjoint(INDArray lambda, INDArray weightForm, Precision precision);
+
+    /** Per row, ⟨Λ, b broadcast over the output⟩ → {@code [N]}. */
+    protected abstract INDArray biasDot(INDArray lambda, INDArray biasForm);
+
+    /** Terms in each output's dot product of the forward map. */
+    protected abstract long forwardDotLength();
+
+    /** An upper bound on the rounding chain of each adjoint output (terms plus extra additions). */
+    protected abstract long adjointDotLength();
+
+    /** An upper bound on the rounding chain of each {@link #biasDot}. */
+    protected abstract long biasDotLength();
+
+    protected final synchronized INDArray weight(WeightForm form, Precision precision) {
+        return weightCache.computeIfAbsent(precision, p -> new EnumMap<>(WeightForm.class))
+                .computeIfAbsent(form, f -> {
+                    INDArray w = weight.castTo(precision.dataType());
+                    return switch (f) {
+                        case PLAIN -> w;
+                        case ABS -> Transforms.abs(w, true);
+                        case POSITIVE -> Transforms.max(w, 0.0, true);
+                        case NEGATIVE -> Transforms.min(w, 0.0, true);
+                    };
+                });
+    }
+
+    /** {@code [b, |b|]} in the precision's data type. */
+    protected final synchronized INDArray[] biases(Precision precision) {
+        return biasCache.computeIfAbsent(precision, p -> {
+            INDArray b = bias.castTo(p.dataType());
+            return new INDArray[] {b, Transforms.abs(b, true)};
+        });
+    }
+
+    public INDArray weight() {
+        return weight;
+    }
+
+    public INDArray bias() {
+        return bias;
+    }
+
+    @Override
+    public INDArray forward(INDArray input, Precision precision) {
+        return apply(input, weight(WeightForm.PLAIN, precision), biases(precision)[0], precision);
+    }
+
+    @Override
+    public IntervalBounds interval(IntervalBounds in, Precision precision) {
+        INDArray b = biases(precision)[0];
+        if (!precision.sound()) {
+            INDArray centre = in.lower().add(in.upper()).muli(0.5);
+            INDArray radius = in.upper().sub(in.lower()).muli(0.5);
+            INDArray c = apply(centre, weight(WeightForm.PLAIN, precision), b, precision);
+            INDArray r = apply(radius, weight(WeightForm.ABS, precision), null, precision);
+            return new IntervalBounds(c.sub(r), c.addi(r));
+        }
+        // lower = W⁺l + W⁻u + b, upper = W⁺u + W⁻l + b: two dot products of length n and the bias.
+        INDArray wPos = weight(WeightForm.POSITIVE, precision);
+        INDArray wNeg = weight(WeightForm.NEGATIVE, precision);
+        INDArray lower = apply(in.lower(), wPos, b, precision).addi(apply(in.upper(), wNeg, null, precision));
+        INDArray upper = apply(in.upper(), wPos, b, precision).addi(apply(in.lower(), wNeg, null, precision));
+        // Σ|W⁺||l| + |W⁻||u| + |b| ≤ |W|·max(|l|,|u|) + |b|, for both ends.
+        INDArray absSums = apply(in.magnitude(), weight(WeightForm.ABS, precision), biases(precision)[1], precision);
+        INDArray error = SoundArithmetic.errorBound(absSums, forwardDotLength() + 2);
+        return new IntervalBounds(SoundArithmetic.lowerBound(lower, error), SoundArithmetic.upperBound(upper, error));
+    }
+
+    @Override
+    public LinearBound backward(LinearBound bound, IntervalBounds inputBounds, BackwardContext context) {
+        Precision precision = context.precision();
+        INDArray lambda = bound.coefficients();
+        INDArray newLambda = adjoint(lambda, weight(WeightForm.PLAIN, precision), precision);
+        INDArray biasTerm = biasDot(lambda, biases(precision)[0]);
+        if (!precision.sound()) {
+            return bound.withCoefficients(newLambda, bound.bias().add(biasTerm));
+        }
+        // Stored Λ' = fl(ΛW) misses the exact ΛW by at most E = γ|Λ||W|, so for the input g,
+        // ΛWg ≥ Λ'g − E·|g| ≥ Λ'g − E·max(|l_g|,|u_g|). The bias term Λb is a rounded dot product too.
+        INDArray absLambda = Transforms.abs(lambda, true);
+        INDArray coefficientError = SoundArithmetic.errorBound(
+                adjoint(absLambda, weight(WeightForm.ABS, precision), precision), adjointDotLength());
+        INDArray biasLower = SoundArithmetic.lowerBound(biasTerm,
+                SoundArithmetic.errorBound(biasDot(absLambda, biases(precision)[1]), biasDotLength()));
+        INDArray slack = magnitudeProduct(bound, coefficientError, inputBounds);
+        return bound.withCoefficients(newLambda, SoundArithmetic.sumDown(bound.bias(), biasLower, slack.negi()));
+    }
+
+    /**
+     * An upper bound of Σᵢ errorᵢ·max(|lᵢ|,|uᵢ|) per row, {@code [B·R]}: the most that coefficient
+     * errors can move the bound for any input in the box.
+     */
+    static INDArray magnitudeProduct(LinearBound bound, INDArray coefficientError, IntervalBounds inputBounds) {
+        long n = coefficientError.length() / (bound.batch() * bound.rows());
+        INDArray error3d = coefficientError.reshape('c', bound.batch(), bound.rows(), n);
+        INDArray magnitude = inputBounds.magnitude().reshape('c', bound.batch(), 1, n);
+        INDArray sums = error3d.mul(magnitude).sum(2).reshape(bound.batch() * bound.rows());
+        return SoundArithmetic.upperOfNonNegativeSum(sums, n + 1);
+    }
+
+    @Override
+    public Map<String, INDArray> parameters() {
+        Map<String, INDArray> p = new LinkedHashMap<>();
+        p.put("weight", weight);
+        p.put("bias", bias);
+        return p;
+    }
+}

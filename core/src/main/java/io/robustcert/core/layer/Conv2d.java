@@ -1,0 +1,197 @@
+package io.robustcert.core.layer;
+
+import io.robustcert.core.tensor.Precision;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.enums.WeightsFormat;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Conv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.DeConv2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.DeConv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.convolution.Convolution;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * 2-D convolution with bias, square kernel, any stride and zero padding; weight
+ * {@code [out, in, k, k]} as PyTorch stores it; NCHW tensors.
+ *
+ * <p>Two implementations of the same map. Fast mode (float32) uses ND4J's native conv2d / deconv2d
+ * ops, which oneDNN may run with any algorithm. Sound mode (float64) computes the convolution as
+ * im2col (exact data movement) followed by one dgemm, and its adjoint as one dgemm followed by
+ * col2im (scatter-add of at most k·k overlapping terms), so every output is a plain dot product and
+ * the error bound of {@link io.robustcert.core.tensor.SoundArithmetic} applies. The explicit path also
+ * serves fast mode when the adjoint needs an output padding that deconv2d cannot express.
+ */
+public final class Conv2d extends AffineLayer {
+
+    private final long inChannels;
+    private final long outChannels;
+    private final int kernel;
+    private final int stride;
+    private final int padding;
+    private final long inH;
+    private final long inW;
+    private final long outH;
+    private final long outW;
+    private final Conv2DConfig convConfig;
+    private final DeConv2DConfig deconvConfig;
+    /** True when deconv2d's output size equals the input size (no output padding needed). */
+    private final boolean deconvFits;
+    private final Map<Precision, INDArray> deconvWeights = new java.util.EnumMap<>(Precision.class);
+
+    public Conv2d(long[] inputShape, INDArray weight, INDArray bias, int stride, int padding) {
+        super(weight, bias);
+        if (inputShape.length != 3) {
+            throw new IllegalArgumentException("conv2d needs a [C, H, W] input, got shape " + Arrays.toString(inputShape));
+        }
+        if (weight.rank() != 4 || weight.size(2) != weight.size(3)) {
+            throw new IllegalArgumentException("conv2d needs weight [out, in, k, k], got " + Arrays.toString(weight.shape()));
+        }
+        if (stride < 1 || padding < 0) {
+            throw new IllegalArgumentException("conv2d needs stride ≥ 1 and padding ≥ 0, got " + stride + ", " + padding);
+        }
+        this.inChannels = inputShape[0];
+        this.inH = inputShape[1];
+        this.inW = inputShape[2];
+        this.outChannels = weight.size(0);
+        this.kernel = (int) weight.size(2);
+        this.stride = stride;
+        this.padding = padding;
+        if (weight.size(1) != inChannels || bias.rank() != 1 || bias.length() != outChannels) {
+            throw new IllegalArgumentException("conv2d with " + inChannels + " input channels needs weight [out, "
+                    + inChannels + ", k, k] and bias [out], got " + Arrays.toString(weight.shape()) + " and "
+                    + Arrays.toString(bias.shape()));
+        }
+        this.outH = (inH + 2L * padding - kernel) / stride + 1;
+        this.outW = (inW + 2L * padding - kernel) / stride + 1;
+        if (inH + 2L * padding < kernel || inW + 2L * padding < kernel) {
+            throw new IllegalArgumentException("conv2d kernel " + kernel + " is larger than the padded input "
+                    + Arrays.toString(inputShape));
+        }
+        this.convConfig = Conv2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(padding).pW(padding)
+                .dH(1).dW(1).paddingMode(PaddingMode.VALID).dataFormat("NCHW").weightsFormat(WeightsFormat.OIYX).build();
+        this.deconvConfig = DeConv2DConfig.builder().kH(kernel).kW(kernel).sH(stride).sW(stride).pH(padding).pW(padding)
+                .dH(1).dW(1).isSameMode(false).dataFormat("NCHW").build();
+        this.deconvFits = (outH - 1) * stride + kernel - 2L * padding == inH
+                && (outW - 1) * stride + kernel - 2L * padding == inW;
+    }
+
+    @Override
+    public String type() {
+        return "conv2d";
+    }
+
+    @Override
+    public long[] inputShape() {
+        return new long[] {inChannels, inH, inW};
+    }
+
+    @Override
+    public long[] outputShape() {
+        return new long[] {outChannels, outH, outW};
+    }
+
+    @Override
+    protected INDArray apply(INDArray input, INDArray w, INDArray biasOrNull, Precision precision) {
+        INDArray x = input.reshape('c', input.size(0), inChannels, inH, inW);
+        if (precision.sound()) {
+            return applyAsGemm(x, w, biasOrNull);
+        }
+        INDArray out = Nd4j.create(x.dataType(), x.size(0), outChannels, outH, outW);
+        INDArray[] inputs = biasOrNull == null ? new INDArray[] {x, w} : new INDArray[] {x, w, biasOrNull};
+        Nd4j.exec(new Conv2D(inputs, new INDArray[] {out}, convConfig));
+        return out;
+    }
+
+    /** im2col then one gemm: every output is a dot product of length C·k·k. */
+    private INDArray applyAsGemm(INDArray x, INDArray w, INDArray biasOrNull) {
+        long batch = x.size(0);
+        // The overload without an output array allocates float32; give it one of the input's type.
+        INDArray cols = Nd4j.create(x.dataType(), batch, inChannels, kernel, kernel, outH, outW);
+        Convolution.im2col(x, kernel, kernel, stride, stride, padding, padding, false, cols);
+        // [B, C, k, k, oH, oW] → [C·k·k, B·oH·oW]
+        INDArray colMatrix = cols.permute(1, 2, 3, 0, 4, 5).dup('c').reshape('c', inChannels * kernel * kernel,
+                batch * outH * outW);
+        INDArray y = w.reshape('c', outChannels, inChannels * kernel * kernel).mmul(colMatrix);
+        INDArray out = y.reshape('c', outChannels, batch, outH, outW).permute(1, 0, 2, 3).dup('c');
+        if (biasOrNull != null) {
+            out.addi(biasOrNull.reshape(1, outChannels, 1, 1));
+        }
+        return out;
+    }
+
+    @Override
+    protected INDArray adjoint(INDArray lambda, INDArray w, Precision precision) {
+        INDArray l = lambda.reshape('c', lambda.size(0), outChannels, outH, outW);
+        if (!precision.sound() && deconvFits) {
+            INDArray out = Nd4j.create(l.dataType(), l.size(0), inChannels, inH, inW);
+            Nd4j.exec(new DeConv2D(new INDArray[] {l, deconvWeight(w, precision)}, new INDArray[] {out}, deconvConfig));
+            return out;
+        }
+        return adjointAsGemm(l, w);
+    }
+
+    private synchronized INDArray deconvWeight(INDArray w, Precision precision) {
+        if (w != weight(WeightForm.PLAIN, precision)) {
+            return w.permute(2, 3, 1, 0).dup('c');
+        }
+        // deconv2d takes [kH, kW, deconv-out = conv-in, deconv-in = conv-out].
+        return deconvWeights.computeIfAbsent(precision, p -> w.permute(2, 3, 1, 0).dup('c'));
+    }
+
+    /** One gemm, then col2im: each input gradient sums Cout·k·k products (at most k·k per column). */
+    private INDArray adjointAsGemm(INDArray l, INDArray w) {
+        long n = l.size(0);
+        INDArray lambdaMatrix = l.permute(1, 0, 2, 3).dup('c').reshape('c', outChannels, n * outH * outW);
+        INDArray colsT = w.reshape('c', outChannels, inChannels * kernel * kernel).transpose().mmul(lambdaMatrix);
+        INDArray cols = colsT.reshape('c', inChannels, kernel, kernel, n, outH, outW).permute(3, 0, 1, 2, 4, 5).dup('c');
+        return Convolution.col2im(cols, stride, stride, padding, padding, (int) inH, (int) inW);
+    }
+
+    @Override
+    protected INDArray biasDot(INDArray lambda, INDArray b) {
+        INDArray perChannel = lambda.reshape('c', lambda.size(0), outChannels, outH * outW).sum(2);
+        return perChannel.mmul(b.reshape(outChannels, 1)).reshape(lambda.size(0));
+    }
+
+    @Override
+    protected long forwardDotLength() {
+        return inChannels * kernel * kernel;
+    }
+
+    @Override
+    protected long adjointDotLength() {
+        return outChannels * kernel * kernel + (long) kernel * kernel;
+    }
+
+    @Override
+    protected long biasDotLength() {
+        return outChannels * outH * outW + outChannels;
+    }
+
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("type", type());
+        d.put("out", outChannels);
+        d.put("kernel", kernel);
+        d.put("stride", stride);
+        d.put("padding", padding);
+        return d;
+    }
+}

@@ -1,0 +1,62 @@
+package io.robustcert.core.layer;
+
+import io.robustcert.core.bound.LinearBound;
+import io.robustcert.core.tensor.IntervalBounds;
+import io.robustcert.core.tensor.Precision;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Reshape of each example to a vector, in C·H·W order (as torch.flatten). Exact in every rule. */
+public final class Flatten implements Layer {
+
+    private final long[] inputShape;
+    private final long size;
+
+    public Flatten(long[] inputShape) {
+        this.inputShape = inputShape.clone();
+        this.size = Layer.elements(inputShape);
+    }
+
+    @Override
+    public String type() {
+        return "flatten";
+    }
+
+    @Override
+    public long[] inputShape() {
+        return inputShape.clone();
+    }
+
+    @Override
+    public long[] outputShape() {
+        return new long[] {size};
+    }
+
+    @Override
+    public INDArray forward(INDArray input, Precision precision) {
+        return input.reshape('c', input.size(0), size);
+    }
+
+    @Override
+    public IntervalBounds interval(IntervalBounds in, Precision precision) {
+        return in.reshape(in.batchSize(), size);
+    }
+
+    @Override
+    public LinearBound backward(LinearBound bound, IntervalBounds inputBounds, BackwardContext context) {
+        long[] shape = new long[inputShape.length + 1];
+        shape[0] = bound.coefficients().size(0);
+        System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+        return bound.withCoefficients(bound.coefficients().reshape('c', shape), bound.bias());
+    }
+
+    @Override
+    public Map<String, INDArray> parameters() {
+        return Map.of();
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        return Map.of("type", type());
+    }
+}

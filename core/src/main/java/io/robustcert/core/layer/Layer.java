@@ -1,0 +1,51 @@
+package io.robustcert.core.layer;
+
+import io.robustcert.core.bound.LinearBound;
+import io.robustcert.core.tensor.IntervalBounds;
+import io.robustcert.core.tensor.Precision;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One layer kind: its forward pass, its interval rule and its backward linear-relaxation rule.
+ *
+ * <p>Tensors are batched: {@code [B, ...shape]}, float32 in fast mode and float64 in sound mode.
+ * Adding a layer kind means one new implementation of this interface plus its entry in
+ * {@link LayerKind}.
+ */
+public interface Layer {
+
+    /** The kind's name in the architecture JSON ("linear", "conv2d", ...). */
+    String type();
+
+    /** Per-example input shape this layer was built for. */
+    long[] inputShape();
+
+    /** Per-example output shape. */
+    long[] outputShape();
+
+    INDArray forward(INDArray input, Precision precision);
+
+    /** Bounds of the output over a box on the input. Sound mode: the result contains every exact output. */
+    IntervalBounds interval(IntervalBounds input, Precision precision);
+
+    /**
+     * Back-substitution through the layer: given a linear lower bound in terms of this layer's output,
+     * return one in terms of its input that is valid whenever the input lies in {@code inputBounds}.
+     */
+    LinearBound backward(LinearBound bound, IntervalBounds inputBounds, BackwardContext context);
+
+    /** Parameters by their suffix in the state dict ("weight", "bias"), as float64, PyTorch layouts. */
+    Map<String, INDArray> parameters();
+
+    /** The layer's entry in the architecture JSON, without its parameters' values. */
+    Map<String, Object> describe();
+
+    static long elements(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,142 @@
+package io.robustcert.core.layer;
+
+import io.robustcert.core.bound.LinearBound;
+import io.robustcert.core.tensor.IntervalBounds;
+import io.robustcert.core.tensor.Precision;
+import io.robustcert.core.tensor.SoundArithmetic;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Per-channel normalisation h = (x − μ_c)/σ_c, with σ_c > 0; the channel is the first per-example axis.
+ * μ and σ are the doubles given in the architecture (they define the exact network in sound mode).
+ */
+public final class Normalize implements Layer {
+
+    private final long[] shape;
+    private final double[] mean;
+    private final double[] std;
+
+    public Normalize(long[] inputShape, double[] mean, double[] std) {
+        if (inputShape.length == 0 || mean.length != inputShape[0] || std.length != inputShape[0]) {
+            throw new IllegalArgumentException("normalize needs one mean and one std per channel: input "
+                    + Arrays.toString(inputShape) + ", " + mean.length + " means, " + std.length + " stds");
+        }
+        for (int c = 0; c < std.length; c++) {
+            if (!Double.isFinite(mean[c]) || !Double.isFinite(std[c]) || !(std[c] > 0)) {
+                throw new IllegalArgumentException("normalize channel " + c + " needs a finite mean and a std > 0, got "
+                        + mean[c] + " and " + std[c]);
+            }
+        }
+        this.shape = inputShape.clone();
+        this.mean = mean.clone();
+        this.std = std.clone();
+    }
+
+    @Override
+    public String type() {
+        return "normalize";
+    }
+
+    @Override
+    public long[] inputShape() {
+        return shape.clone();
+    }
+
+    @Override
+    public long[] outputShape() {
+        return shape.clone();
+    }
+
+    /** μ or σ as a tensor broadcastable over {@code [N, ...shape]}. */
+    private INDArray perChannel(double[] values, org.nd4j.linalg.api.buffer.DataType type) {
+        long[] s = new long[shape.length + 1];
+        Arrays.fill(s, 1);
+        s[1] = shape[0];
+        return Nd4j.createFromArray(values).castTo(type).reshape('c', s);
+    }
+
+    private INDArray normalized(INDArray x, boolean roundDown, boolean sound) {
+        INDArray mu = perChannel(mean, x.dataType());
+        INDArray sigma = perChannel(std, x.dataType());
+        INDArray centred = x.sub(mu);
+        if (sound) {
+            centred = roundDown ? SoundArithmetic.down(centred) : SoundArithmetic.up(centred);
+        }
+        INDArray h = centred.divi(sigma);
+        if (sound) {
+            h = roundDown ? SoundArithmetic.down(h) : SoundArithmetic.up(h);
+        }
+        return h;
+    }
+
+    @Override
+    public INDArray forward(INDArray input, Precision precision) {
+        return normalized(input, false, false);
+    }
+
+    /** Increasing in x (σ > 0); sound mode rounds the subtraction and the division outward. */
+    @Override
+    public IntervalBounds interval(IntervalBounds in, Precision precision) {
+        return new IntervalBounds(normalized(in.lower(), true, precision.sound()),
+                normalized(in.upper(), false, precision.sound()));
+    }
+
+    /**
+     * Λ·h = (Λ/σ)·x − Σ (Λ/σ)·μ. Sound mode: Λ' = fl(Λ/σ) misses Λ/σ by δ with |δ| ≤ u|Λ'|; then
+     * Λ·h = Λ'·(x − μ) + δ·(x − μ) ≥ Λ'·x − Λ'·μ − Σ|δ|·(max(|l|,|u|) + |μ|).
+     */
+    @Override
+    public LinearBound backward(LinearBound bound, IntervalBounds inputBounds, BackwardContext context) {
+        Precision precision = context.precision();
+        var type = bound.coefficients().dataType();
+        long rowsTotal = bound.coefficients().size(0);
+        INDArray lambda = bound.coefficients().reshape(withRows(rowsTotal));
+        INDArray newLambda = lambda.div(perChannel(std, type));
+        INDArray mu = perChannel(mean, type);
+        INDArray meanTerm = newLambda.mul(mu).reshape('c', rowsTotal, -1).sum(1).negi();
+        if (!precision.sound()) {
+            return bound.withCoefficients(newLambda, bound.bias().add(meanTerm));
+        }
+        long n = bound.width();
+        INDArray meanAbs = Transforms.abs(newLambda, true).muli(Transforms.abs(mu, true)).reshape('c', rowsTotal, -1).sum(1);
+        INDArray meanLower = SoundArithmetic.lowerBound(meanTerm, SoundArithmetic.errorBound(meanAbs, n + 1));
+        INDArray quotientError = SoundArithmetic.errorBound(Transforms.abs(newLambda, true), 1);
+        INDArray reach = SoundArithmetic.up(inputBounds.magnitude().add(Transforms.abs(mu, true)));
+        INDArray slack = AffineLayer.magnitudeProduct(bound, quotientError, new IntervalBounds(reach.neg(), reach));
+        return bound.withCoefficients(newLambda, SoundArithmetic.sumDown(bound.bias(), meanLower, slack.negi()));
+    }
+
+    private long[] withRows(long rows) {
+        long[] s = new long[shape.length + 1];
+        s[0] = rows;
+        System.arraycopy(shape, 0, s, 1, shape.length);
+        return s;
+    }
+
+    public double[] mean() {
+        return mean.clone();
+    }
+
+    public double[] std() {
+        return std.clone();
+    }
+
+    @Override
+    public Map<String, INDArray> parameters() {
+        return Map.of();
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("type", type());
+        d.put("mean", mean.clone());
+        d.put("std", std.clone());
+        return d;
+    }
+}

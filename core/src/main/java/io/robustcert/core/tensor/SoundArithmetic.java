@@ -1,0 +1,148 @@
+package io.robustcert.core.tensor;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Outward rounding for sound mode: float64 results widened by rigorous bounds on their rounding error.
+ *
+ * <h2>The argument</h2>
+ * IEEE 754 binary64 with round-to-nearest, unit roundoff u = 2^-53. Java and ND4J cannot switch the
+ * rounding mode, so every sound bound is a value computed to nearest and then moved outward:
+ * <ol>
+ *   <li>One operation: fl(a∘b) = (a∘b)(1+δ), |δ| ≤ u, for + − × ÷ away from underflow. Gradual
+ *       underflow adds at most 2^-1075 absolute per multiplication; additions of subnormals are exact.
+ *       We add η = n·2^-1074 per dot product of length n, which covers both.</li>
+ *   <li>A dot product of length n, summed in any order and with or without fused multiply-add, has
+ *       |fl(Σ aᵢbᵢ) − Σ aᵢbᵢ| ≤ γₙ Σ|aᵢ||bᵢ| with γₙ = nu/(1−nu) (Higham, Accuracy and Stability of
+ *       Numerical Algorithms, §3.1). The same bound holds element-wise for matrix products computed by
+ *       BLAS dgemm, whose every entry is such a dot product (OpenBLAS uses no Strassen-like scheme), and
+ *       for convolutions computed as im2col (exact data movement) followed by dgemm.</li>
+ *   <li>The error bound is itself computed in floating point from s = fl(Σ|aᵢ||bᵢ|), a sum of
+ *       non-negative terms, so Σ|aᵢ||bᵢ| ≤ s/(1−γₙ) ≤ s(1+2γₙ). We use
+ *       {@link #errorBound}(s, n) = ↑(↑(s·cₙ) + ηₙ) with cₙ = ↑(γₙ(1+2γₙ)), where ↑ is
+ *       {@link Math#nextUp} after the rounded operation: fl(x) is within half an ulp of x, so the next
+ *       double up is ≥ x.</li>
+ *   <li>A lower bound v − e is then rounded down: {@link Math#nextDown}(fl(v − e)) ≤ v − e. Upper
+ *       bounds mirror this with nextUp.</li>
+ *   <li>ReLU, max, min, abs, negation, reshapes and copies are exact.</li>
+ * </ol>
+ * Each layer's sound rule names the dot-product length it passes to {@link #errorBound}; the
+ * length is over-counted by the extra additions that combine partial results (the bias, a second
+ * product), as fact 2 requires every term's chain of roundings to be counted.
+ */
+public final class SoundArithmetic {
+
+    /** Unit roundoff of binary64. */
+    public static final double UNIT_ROUNDOFF = 0x1p-53;
+
+    private SoundArithmetic() {
+    }
+
+    /** γₙ = nu/(1−nu), rounded up. Needs nu &lt; 1/2, far beyond any tensor this project builds. */
+    public static double gamma(long n) {
+        if (n < 0 || n > (1L << 50)) {
+            throw new IllegalArgumentException("dot-product length out of range: " + n);
+        }
+        double nu = Math.nextUp(n * UNIT_ROUNDOFF);
+        double denominator = Math.nextDown(1.0 - nu);
+        return Math.nextUp(nu / denominator);
+    }
+
+    /** cₙ = γₙ(1 + 2γₙ), rounded up: the factor turning a computed sum of |products| into an error bound. */
+    static double errorFactor(long n) {
+        double g = gamma(n);
+        double onePlus = Math.nextUp(1.0 + Math.nextUp(2.0 * g));
+        return Math.nextUp(g * onePlus);
+    }
+
+    /**
+     * A rigorous bound on the rounding error of dot products of length n whose computed sums of
+     * absolute products are {@code absSums} (non-negative, float64). Returns a new array.
+     */
+    public static INDArray errorBound(INDArray absSums, long n) {
+        double factor = errorFactor(n);
+        double eta = n * Double.MIN_VALUE;
+        double[] s = data(absSums);
+        for (int i = 0; i < s.length; i++) {
+            s[i] = Math.nextUp(Math.nextUp(s[i] * factor) + eta);
+        }
+        return wrap(s, absSums);
+    }
+
+    /** An upper bound of a sum of n non-negative terms whose computed value is {@code computed}. */
+    public static INDArray upperOfNonNegativeSum(INDArray computed, long n) {
+        double factor = Math.nextUp(1.0 + Math.nextUp(2.0 * gamma(n)));
+        double eta = n * Double.MIN_VALUE;
+        double[] s = data(computed);
+        for (int i = 0; i < s.length; i++) {
+            s[i] = Math.nextUp(Math.nextUp(s[i] * factor) + eta);
+        }
+        return wrap(s, computed);
+    }
+
+    /** ↓(fl(value − error)): a lower bound of the exact value when |computed − exact| ≤ error. */
+    public static INDArray lowerBound(INDArray value, INDArray error) {
+        double[] v = data(value);
+        double[] e = data(error);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.nextDown(v[i] - e[i]);
+        }
+        return wrap(v, value);
+    }
+
+    /** ↑(fl(value + error)): an upper bound of the exact value when |computed − exact| ≤ error. */
+    public static INDArray upperBound(INDArray value, INDArray error) {
+        double[] v = data(value);
+        double[] e = data(error);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.nextUp(v[i] + e[i]);
+        }
+        return wrap(v, value);
+    }
+
+    /** Every element moved one double down: a lower bound of a value rounded to nearest once. */
+    public static INDArray down(INDArray value) {
+        double[] v = data(value);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.nextDown(v[i]);
+        }
+        return wrap(v, value);
+    }
+
+    /** Every element moved one double up: an upper bound of a value rounded to nearest once. */
+    public static INDArray up(INDArray value) {
+        double[] v = data(value);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.nextUp(v[i]);
+        }
+        return wrap(v, value);
+    }
+
+    /**
+     * A lower bound of the exact sum of lower bounds: each partial sum is rounded to nearest and then
+     * moved one double down, so it never exceeds the exact partial sum. All terms share one shape.
+     */
+    public static INDArray sumDown(INDArray first, INDArray... rest) {
+        double[] acc = data(first);
+        for (INDArray term : rest) {
+            double[] t = data(term.reshape('c', first.shape()));
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] = Math.nextDown(acc[i] + t[i]);
+            }
+        }
+        return wrap(acc, first);
+    }
+
+    private static double[] data(INDArray a) {
+        if (a.dataType() != DataType.DOUBLE) {
+            throw new IllegalArgumentException("sound arithmetic needs float64, got " + a.dataType());
+        }
+        return a.dup('c').data().asDouble();
+    }
+
+    private static INDArray wrap(double[] values, INDArray like) {
+        return Nd4j.create(values, like.shape(), 'c');
+    }
+}
