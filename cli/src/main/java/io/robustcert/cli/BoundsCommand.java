@@ -97,6 +97,7 @@ final class BoundsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws UserInputException, IOException {
         // Every option is checked before any file is read or any number is computed.
+        eps += 0.0; // -0 → 0
         if (!Double.isFinite(eps) || eps < 0) {
             throw usage("--eps must be a finite number >= 0, got " + eps);
         }
@@ -221,8 +222,11 @@ final class BoundsCommand implements Callable<Integer> {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(model), 1 << 16)) {
             return ModelFile.read(in, ModelFile.DEFAULT_MAX_BYTES, architecture).network();
         } catch (ModelFormatException e) {
-            throw new UserInputException("model file " + model + (arch != null ? " with architecture " + arch : "")
-                    + ": " + e.getMessage());
+            String message = e.getMessage();
+            if (arch != null && message.startsWith("architecture")) {
+                throw new UserInputException("architecture file " + arch + " (for model " + model + "): " + message);
+            }
+            throw new UserInputException("model file " + model + ": " + message);
         } catch (IOException e) {
             throw new UserInputException("cannot read model file " + model + ": " + describe(e));
         }

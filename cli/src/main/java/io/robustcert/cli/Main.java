@@ -30,7 +30,8 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command (try 'robustcert --help')");
+        throw new ParameterException(spec.commandLine(), "missing command, one of: "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 
     public static void main(String[] args) {

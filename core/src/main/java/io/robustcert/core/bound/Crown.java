@@ -26,7 +26,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public final class Crown implements BoundMethod {
 
-    static final long CHUNK_ELEMENTS = 1L << 24;
+    static final long CHUNK_ELEMENTS = 1L << 22;
 
     private final LowerSlopeRule rule;
 
