@@ -3,7 +3,6 @@ package io.robustcert.core.bound;
 import io.robustcert.core.model.Network;
 import io.robustcert.core.perturb.LinfBall;
 import io.robustcert.core.relax.LowerSlopeRule;
-import io.robustcert.core.spec.MarginSpecification;
 import io.robustcert.core.tensor.IntervalBounds;
 import io.robustcert.core.tensor.Precision;
 import java.util.List;
@@ -43,10 +42,8 @@ public final class BetaMix implements BoundMethod {
 
     @Override
     public MarginBounds compute(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision precision) {
-        INDArray x = BoundPropagation.prepare(network, inputs, precision);
-        BoundPropagation.checkBatch(x, labels);
-        new MarginSpecification(network.output()).checkLabels(labels);
-        List<IntervalBounds> bounds = BoundPropagation.intervals(network, ball.box(x, precision), precision);
+        BoundPropagation.Batch batch = BoundPropagation.batch(network, inputs, labels, ball, precision);
+        List<IntervalBounds> bounds = batch.intervals();
         INDArray ibp = BoundPropagation.intervalMarginLower(network, labels, bounds, precision);
         INDArray lower = ibp;
         if (beta >= SKIP_BELOW) {
@@ -56,6 +53,6 @@ public final class BetaMix implements BoundMethod {
                 lower = Transforms.min(lower, Transforms.max(crown, ibp, true), false);
             }
         }
-        return BoundPropagation.result(label(), network, x, labels, ball, precision, lower);
+        return batch.result(label(), lower);
     }
 }

@@ -19,6 +19,27 @@ public final class BoundPropagation {
     private BoundPropagation() {
     }
 
+    /** A checked batch, its box, and what every method needs to report its result. */
+    record Batch(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision precision, IntervalBounds box) {
+
+        /** Interval bounds of every layer's input over the box. */
+        List<IntervalBounds> intervals() {
+            return BoundPropagation.intervals(network, box, precision);
+        }
+
+        MarginBounds result(String method, INDArray lower) {
+            return BoundPropagation.result(method, network, inputs, labels, ball, precision, lower);
+        }
+    }
+
+    /** Checks the inputs (finite, one label each, labels in range) and builds the box around them. */
+    static Batch batch(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision precision) {
+        INDArray x = prepare(network, inputs, precision);
+        checkBatch(x, labels);
+        new MarginSpecification(network.output()).checkLabels(labels);
+        return new Batch(network, x, labels, ball, precision, ball.box(x, precision));
+    }
+
     /** Inputs as a batch in the precision's data type, after checking that they are finite. */
     static INDArray prepare(Network network, INDArray inputs, Precision precision) {
         INDArray x = network.batched(inputs.castTo(precision.dataType()));

@@ -5,7 +5,6 @@ import io.robustcert.core.model.Network;
 import io.robustcert.core.perturb.LinfBall;
 import io.robustcert.core.relax.FixedSlopeRule;
 import io.robustcert.core.relax.LowerSlopeRule;
-import io.robustcert.core.spec.MarginSpecification;
 import io.robustcert.core.tensor.IntervalBounds;
 import io.robustcert.core.tensor.Precision;
 import java.util.ArrayList;
@@ -45,12 +44,10 @@ public final class Crown implements BoundMethod {
 
     @Override
     public MarginBounds compute(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision precision) {
-        INDArray x = BoundPropagation.prepare(network, inputs, precision);
-        BoundPropagation.checkBatch(x, labels);
-        new MarginSpecification(network.output()).checkLabels(labels);
-        List<IntervalBounds> bounds = refinedBounds(network, ball.box(x, precision), rule, precision);
+        BoundPropagation.Batch batch = BoundPropagation.batch(network, inputs, labels, ball, precision);
+        List<IntervalBounds> bounds = refinedBounds(network, batch.box(), rule, precision);
         INDArray lower = BoundPropagation.marginLower(network, labels, bounds, rule, precision);
-        return BoundPropagation.result(label(), network, x, labels, ball, precision, lower);
+        return batch.result(label(), lower);
     }
 
     /** Bounds of every layer's input, ReLU inputs after the first tightened by backward passes. */

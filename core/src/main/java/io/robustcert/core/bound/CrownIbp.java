@@ -4,10 +4,7 @@ import io.robustcert.core.model.Network;
 import io.robustcert.core.perturb.LinfBall;
 import io.robustcert.core.relax.FixedSlopeRule;
 import io.robustcert.core.relax.LowerSlopeRule;
-import io.robustcert.core.spec.MarginSpecification;
-import io.robustcert.core.tensor.IntervalBounds;
 import io.robustcert.core.tensor.Precision;
-import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -37,11 +34,8 @@ public final class CrownIbp implements BoundMethod {
 
     @Override
     public MarginBounds compute(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision precision) {
-        INDArray x = BoundPropagation.prepare(network, inputs, precision);
-        BoundPropagation.checkBatch(x, labels);
-        new MarginSpecification(network.output()).checkLabels(labels);
-        List<IntervalBounds> bounds = BoundPropagation.intervals(network, ball.box(x, precision), precision);
-        INDArray lower = BoundPropagation.marginLower(network, labels, bounds, rule, precision);
-        return BoundPropagation.result(label(), network, x, labels, ball, precision, lower);
+        BoundPropagation.Batch batch = BoundPropagation.batch(network, inputs, labels, ball, precision);
+        INDArray lower = BoundPropagation.marginLower(network, labels, batch.intervals(), rule, precision);
+        return batch.result(label(), lower);
     }
 }

@@ -62,24 +62,21 @@ public final class SoundArithmetic {
      * absolute products are {@code absSums} (non-negative, float64). Returns a new array.
      */
     public static INDArray errorBound(INDArray absSums, long n) {
-        double factor = errorFactor(n);
-        double eta = n * Double.MIN_VALUE;
-        double[] s = data(absSums);
-        for (int i = 0; i < s.length; i++) {
-            s[i] = Math.nextUp(Math.nextUp(s[i] * factor) + eta);
-        }
-        return wrap(s, absSums);
+        return scaledUp(absSums, errorFactor(n), n * Double.MIN_VALUE);
     }
 
     /** An upper bound of a sum of n non-negative terms whose computed value is {@code computed}. */
     public static INDArray upperOfNonNegativeSum(INDArray computed, long n) {
-        double factor = Math.nextUp(1.0 + Math.nextUp(2.0 * gamma(n)));
-        double eta = n * Double.MIN_VALUE;
-        double[] s = data(computed);
+        return scaledUp(computed, Math.nextUp(1.0 + Math.nextUp(2.0 * gamma(n))), n * Double.MIN_VALUE);
+    }
+
+    /** ↑(↑(s·factor) + eta) element-wise: at least s·factor + eta exactly. */
+    private static INDArray scaledUp(INDArray values, double factor, double eta) {
+        double[] s = data(values);
         for (int i = 0; i < s.length; i++) {
             s[i] = Math.nextUp(Math.nextUp(s[i] * factor) + eta);
         }
-        return wrap(s, computed);
+        return wrap(s, values);
     }
 
     /** ↓(fl(value − error)): a lower bound of the exact value when |computed − exact| ≤ error. */
