@@ -91,7 +91,9 @@ public final class Bench {
                 + " System.gc() runs between calls (untimed) once RSS grew by gc_growth_mib during the task, because "
                 + "ND4J frees native buffers only when their Java objects are collected. torch.peak_rss_mib is the "
                 + "reference process's VmHWM, polled every 100 ms. cpu_busy_before_*: fraction of all CPUs busy with "
-                + "other processes in the 0.5 s before that run (timings are only comparable when it is near 0).");
+                + "other processes in the 0.5 s before that run; other_load_during_*: average share of all CPUs used by other "
+                + "processes while it ran (machine busy time from /proc/stat minus that of this JVM and its waited-for "
+                + "children); timings are only comparable when both are near 0.");
 
         TorchReference torch = new TorchReference(o.python(), o.torchScript(), threads);
         String torchMissing = o.torch() ? torch.unavailableReason() : "disabled with --no-torch";
@@ -123,6 +125,7 @@ public final class Bench {
                 Map<String, Object> j = null;
                 double busyJava = settle(o, "java " + model + "/" + task);
                 row.put("cpu_busy_before_java", Proc.round(busyJava, 3));
+                Proc.CpuMark javaMark = Proc.CpuMark.now();
                 try {
                     if (o.fork()) {
                         Map<String, Object> child = runChild(o, model, task);
@@ -132,6 +135,8 @@ public final class Bench {
                         j = Worker.run(model, task, o, true);
                     }
                     row.put("java", j);
+                    row.put("other_load_during_java", Proc.round(loadCheck(javaMark.otherLoad(),
+                            "java " + model + "/" + task), 3));
                 } catch (Exception e) {
                     failures++;
                     row.put("java", Map.of("error", String.valueOf(e.getMessage())));
@@ -141,8 +146,11 @@ public final class Bench {
                 if (torchMissing == null) {
                     double busyTorch = settle(o, "torch " + model + "/" + task);
                     row.put("cpu_busy_before_torch", Proc.round(busyTorch, 3));
+                    Proc.CpuMark torchMark = Proc.CpuMark.now();
                     try {
                         t = torch.run(model, task, o.repeats());
+                        row.put("other_load_during_torch", Proc.round(loadCheck(torchMark.otherLoad(),
+                                "torch " + model + "/" + task), 3));
                         torchInfo.putIfAbsent("torch_version", t.get("torch_version"));
                         row.put("torch", t);
                     } catch (Exception e) {
@@ -182,6 +190,18 @@ public final class Bench {
         }
         return busy;
     }
+
+    /** Warns when other processes kept the CPUs busy during a run; returns the load. */
+    private static double loadCheck(double load, String what) {
+        if (load > OTHER_LOAD_WARN) {
+            System.err.printf(Locale.ROOT, "warning: other processes kept %.0f%% of the CPUs busy during %s: timings are "
+                    + "noisy%n", 100 * load, what);
+        }
+        return load;
+    }
+
+    /** Share of all CPUs used by other processes during a run above which its timing is flagged. */
+    static final double OTHER_LOAD_WARN = 0.1;
 
     /** Busy fraction of all CPUs below which the machine counts as idle. */
     static final double IDLE_BUSY = 0.15;

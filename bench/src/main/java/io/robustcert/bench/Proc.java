@@ -117,8 +117,8 @@ public final class Proc {
         return 1.0 - (double) (b[1] - a[1]) / (b[0] - a[0]);
     }
 
-    /** {total, idle + iowait} jiffies of all CPUs. */
-    private static long[] cpuTimes() {
+    /** {total, idle + iowait} jiffies (clock ticks, 1/100 s) of all CPUs, from /proc/stat; null when unknown. */
+    public static long[] cpuTimes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
                 if (line.startsWith("cpu ")) {
@@ -134,6 +134,58 @@ public final class Proc {
             // no /proc
         }
         return null;
+    }
+
+    /** CPU seconds (user + system) a process has used so far, from /proc/PID/stat; -1 when unknown. */
+    public static double cpuSeconds(String pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) TICKS_PER_S;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** USER_HZ, the unit of /proc's CPU times: 100 on every Linux architecture the JDK runs on. */
+    static final int TICKS_PER_S = 100;
+
+    /**
+     * CPU seconds used by this process plus its children that have been waited for (utime, stime,
+     * cutime, cstime of /proc/self/stat); -1 when unknown.
+     */
+    public static double treeCpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            return ticks / (double) TICKS_PER_S;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** A moment, so that {@link #otherLoad} can later say how much CPU other processes used since. */
+    public record CpuMark(long[] machine, double tree, long nanos) {
+        public static CpuMark now() {
+            return new CpuMark(cpuTimes(), treeCpuSeconds(), System.nanoTime());
+        }
+
+        /**
+         * Average share of all CPUs kept busy since this mark by processes other than this one and the
+         * children it has waited for since (all machine busy time from /proc/stat minus theirs); -1 when unknown.
+         */
+        public double otherLoad() {
+            long[] end = cpuTimes();
+            double tree = treeCpuSeconds();
+            double wall = (System.nanoTime() - nanos) / 1e9;
+            if (machine == null || end == null || this.tree < 0 || tree < 0 || wall <= 0) {
+                return -1;
+            }
+            double busy = ((end[0] - machine[0]) - (end[1] - machine[1])) / (double) TICKS_PER_S;
+            double cpus = Math.max(1, Runtime.getRuntime().availableProcessors());
+            return Math.max(0, (busy - (tree - this.tree)) / (wall * cpus));
+        }
     }
 
     static double round(double v, int digits) {

@@ -60,6 +60,7 @@ public final class Profile {
         Precision p = Precision.FAST;
         for (int rep = 0; rep < o.warmup() + o.repeats(); rep++) {
             current = new LinkedHashMap<>();
+            long[] s0 = selfStat();
             long t0 = System.nanoTime();
             switch (task) {
                 case "forward" -> forward(net, x, p);
@@ -67,6 +68,13 @@ public final class Profile {
                 default -> throw new IllegalArgumentException(task);
             }
             current.put("TOTAL", (System.nanoTime() - t0) / 1e6);
+            long[] s1 = selfStat();
+            if (s0 != null && s1 != null) {
+                long tick = 10; // ms per clock tick (USER_HZ 100)
+                current.put("(process: user CPU ms)", (double) (s1[1] - s0[1]) * tick);
+                current.put("(process: system CPU ms)", (double) (s1[2] - s0[2]) * tick);
+                current.put("(process: minor page faults / 1000)", (s1[0] - s0[0]) / 1000.0);
+            }
             if (rep >= o.warmup()) {
                 current.forEach((k, v) -> sections.computeIfAbsent(k, kk -> new ArrayList<>()).add(v));
             }
@@ -75,8 +83,13 @@ public final class Profile {
         double total = median(sections.get("TOTAL"));
         System.out.printf(Locale.ROOT, "%n== %s / %s  (batch %d, median of %d, ms)  %.1f img/s%n", model, task, batch,
                 o.repeats(), batch / total * 1e3);
-        sections.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-48s %9.2f  %5.1f%%%n", k, median(v),
-                100 * median(v) / total));
+        sections.forEach((k, v) -> {
+            if (k.startsWith("(")) {
+                System.out.printf(Locale.ROOT, "  %-48s %9.1f%n", k, median(v));
+            } else {
+                System.out.printf(Locale.ROOT, "  %-48s %9.2f  %5.1f%%%n", k, median(v), 100 * median(v) / total);
+            }
+        });
     }
 
     private void forward(Network net, INDArray x, Precision p) {
@@ -129,6 +142,18 @@ public final class Profile {
             time("concretize over input box", () -> fin.concretizeLower(bounds.get(0), p));
         }
         time("api: clean forward (predictions)", () -> Nd4j.argMax(net.forward(x, p), 1));
+    }
+
+    /** {minor faults, user ticks, system ticks} of this process, from /proc/self/stat. */
+    static long[] selfStat() {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // after "pid (comm) ": state=0 ... minflt=7, utime=11, stime=12
+            return new long[] {Long.parseLong(f[7]), Long.parseLong(f[11]), Long.parseLong(f[12])};
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static String name(int i, Layer l, String what) {

@@ -49,7 +49,7 @@ public final class TorchReference {
 
     /**
      * Runs the reference for one model and task and returns its numbers: images_per_s, median_s,
-     * batch, the torch version, and the child's peak RSS (VmHWM polled every 100 ms while it runs).
+     * batch, the torch version, the child's peak RSS (VmHWM polled every 100 ms while it runs).
      */
     public Map<String, Object> run(String model, String task, int repeats) throws IOException, InterruptedException {
         List<String> cmd = List.of(python, script.toString(), "--models", model, "--tasks", task,

@@ -35,18 +35,31 @@ public final class Worker {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("backend", Nd4j.getBackend().getClass().getSimpleName());
         info.put("platform_extension", System.getProperty("org.bytedeco.javacpp.platform.extension", ""));
-        info.put("nd4j_version", Nd4j.class.getPackage().getImplementationVersion());
+        info.put("nd4j_version", nd4jVersion());
         info.put("max_threads", Nd4j.getEnvironment().maxThreads());
         info.put("max_master_threads", Nd4j.getEnvironment().maxMasterThreads());
         info.put("omp_max_threads", NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads());
         info.put("helpers_allowed", Nd4j.getEnvironment().helpersAllowed());
-        info.put("blas_version", Nd4j.getEnvironment().blasMajorVersion() + "." + Nd4j.getEnvironment().blasMinorVersion()
-                + "." + Nd4j.getEnvironment().blasPatchVersion());
         Properties p = Nd4j.getExecutioner().getEnvironmentInformation();
         Map<String, Object> env = new TreeMap<>();
         p.forEach((k, v) -> env.put(String.valueOf(k), String.valueOf(v)));
         info.put("environment", env);
         return info;
+    }
+
+    /** The version in the name of the nd4j-api jar on the class path (the jars carry no manifest version). */
+    private static String nd4jVersion() {
+        String v = Nd4j.class.getPackage().getImplementationVersion();
+        if (v != null) {
+            return v;
+        }
+        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+            String name = java.nio.file.Path.of(entry).getFileName() == null ? "" : java.nio.file.Path.of(entry).getFileName().toString();
+            if (name.startsWith("nd4j-api-") && name.endsWith(".jar")) {
+                return name.substring("nd4j-api-".length(), name.length() - ".jar".length());
+            }
+        }
+        return "unknown";
     }
 
     /**
@@ -118,6 +131,7 @@ public final class Worker {
         r.put("gc_calls", gcCalls);
         r.put("parameters", net.parameterCount());
         r.put("check", check(last));
+        r.put("process_cpu_s", Proc.round(Proc.cpuSeconds("self"), 2));
         return r;
     }
 
