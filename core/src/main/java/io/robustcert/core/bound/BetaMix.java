@@ -5,6 +5,7 @@ import io.robustcert.core.perturb.LinfBall;
 import io.robustcert.core.relax.LowerSlopeRule;
 import io.robustcert.core.tensor.IntervalBounds;
 import io.robustcert.core.tensor.Precision;
+import io.robustcert.core.tensor.Workspaces;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -42,17 +43,19 @@ public final class BetaMix implements BoundMethod {
 
     @Override
     public MarginBounds compute(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision precision) {
-        BoundPropagation.Batch batch = BoundPropagation.batch(network, inputs, labels, ball, precision);
-        List<IntervalBounds> bounds = batch.intervals();
-        INDArray ibp = BoundPropagation.intervalMarginLower(network, labels, bounds, precision);
-        INDArray lower = ibp;
-        if (beta >= SKIP_BELOW) {
-            INDArray crown = BoundPropagation.marginLower(network, labels, bounds, rule, precision);
-            lower = crown.mul(beta).addi(ibp.mul(1.0 - beta));
-            if (precision.sound()) {
-                lower = Transforms.min(lower, Transforms.max(crown, ibp, true), false);
+        return Workspaces.compute(() -> {
+            BoundPropagation.Batch batch = BoundPropagation.batch(network, inputs, labels, ball, precision);
+            List<IntervalBounds> bounds = batch.intervals();
+            INDArray ibp = BoundPropagation.intervalMarginLower(network, labels, bounds, precision);
+            INDArray lower = ibp;
+            if (beta >= SKIP_BELOW) {
+                INDArray crown = BoundPropagation.marginLower(network, labels, bounds, rule, precision);
+                lower = crown.mul(beta).addi(ibp.mul(1.0 - beta));
+                if (precision.sound()) {
+                    lower = Transforms.min(lower, Transforms.max(crown, ibp, true), false);
+                }
             }
-        }
-        return batch.result(label(), lower);
+            return batch.result(label(), lower);
+        });
     }
 }

@@ -11,7 +11,10 @@ import io.robustcert.core.tensor.Precision;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ops.impl.reduce.longer.MatchCondition;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /** The walks every bound method is made of: intervals forward, linear bounds backward. */
 public final class BoundPropagation {
@@ -36,14 +39,14 @@ public final class BoundPropagation {
     static Batch batch(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision precision) {
         INDArray x = prepare(network, inputs, precision);
         checkBatch(x, labels);
-        new MarginSpecification(network.output()).checkLabels(labels);
+        MarginSpecification.of(network.output()).checkLabels(labels);
         return new Batch(network, x, labels, ball, precision, ball.box(x, precision));
     }
 
     /** Inputs as a batch in the precision's data type, after checking that they are finite. */
     static INDArray prepare(Network network, INDArray inputs, Precision precision) {
         INDArray x = network.batched(inputs.castTo(precision.dataType()));
-        if (x.length() > 0 && (x.isNaN().any() || x.isInfinite().any())) {
+        if (x.length() > 0 && Nd4j.getExecutioner().exec(new MatchCondition(x, Conditions.notFinite())).getInt(0) > 0) {
             throw new IllegalArgumentException("inputs contain NaN or infinite values");
         }
         return x;
@@ -83,22 +86,46 @@ public final class BoundPropagation {
     static INDArray marginLower(Network network, int[] labels, List<IntervalBounds> bounds, LowerSlopeRule rule,
                                 Precision precision) {
         int last = network.size() - 1;
-        LinearBound start = new MarginSpecification(network.output()).fold(labels, precision, bounds.get(last));
+        LinearBound start = MarginSpecification.of(network.output()).fold(labels, precision, bounds.get(last));
         return backwardLower(network, start, last, bounds, rule, precision);
     }
 
     /** Margin lower bounds from the intervals alone (IBP with the specification folded in). */
     static INDArray intervalMarginLower(Network network, int[] labels, List<IntervalBounds> bounds, Precision precision) {
         int last = network.size() - 1;
-        LinearBound folded = new MarginSpecification(network.output()).fold(labels, precision, bounds.get(last));
+        LinearBound folded = MarginSpecification.of(network.output()).fold(labels, precision, bounds.get(last));
         return folded.concretizeLower(bounds.get(last), precision);
     }
 
+    /**
+     * The result with its verdicts. The clean forward pass runs only on the examples whose margin lower
+     * bounds are all positive: a verdict needs the clean prediction only there.
+     */
     static MarginBounds result(String method, Network network, INDArray x, int[] labels, LinfBall ball,
                                Precision precision, INDArray lower) {
-        INDArray logits = network.forward(x, precision);
-        int[] predictions = logits.length() == 0 ? new int[0] : Nd4j.argMax(logits, 1).toIntVector();
-        return new MarginBounds(method, precision, ball.epsilon(), lower, predictions, labels.clone());
+        INDArray detached = lower.detach();
+        int b = labels.length;
+        boolean[] verified = new boolean[b];
+        int[] candidates = new int[b];
+        int count = 0;
+        if (b > 0 && lower.size(1) > 0) {
+            int[] allPositive = lower.gt(0.0).castTo(DataType.INT32).min(1).toIntVector();
+            for (int i = 0; i < b; i++) {
+                if (allPositive[i] != 0) {
+                    candidates[count++] = i;
+                }
+            }
+        }
+        if (count > 0) {
+            int[] rows = java.util.Arrays.copyOf(candidates, count);
+            INDArray flat = x.reshape(b, -1);
+            INDArray logits = network.forward(Nd4j.pullRows(flat, 1, rows), precision);
+            int[] predictions = Nd4j.argMax(logits, 1).toIntVector();
+            for (int k = 0; k < count; k++) {
+                verified[rows[k]] = predictions[k] == labels[rows[k]];
+            }
+        }
+        return new MarginBounds(method, precision, ball.epsilon(), detached, verified, labels.clone());
     }
 
     static void checkBatch(INDArray x, int[] labels) {

@@ -7,6 +7,7 @@ import io.robustcert.core.relax.FixedSlopeRule;
 import io.robustcert.core.relax.LowerSlopeRule;
 import io.robustcert.core.tensor.IntervalBounds;
 import io.robustcert.core.tensor.Precision;
+import io.robustcert.core.tensor.Workspaces;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -44,10 +45,12 @@ public final class Crown implements BoundMethod {
 
     @Override
     public MarginBounds compute(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision precision) {
+        // No workspace around the whole call: it would keep every chunk's temporaries. Each chunk and the
+        // final pass get their own (reused) workspace scope instead; the bounds between them live outside.
         BoundPropagation.Batch batch = BoundPropagation.batch(network, inputs, labels, ball, precision);
         List<IntervalBounds> bounds = refinedBounds(network, batch.box(), rule, precision);
-        INDArray lower = BoundPropagation.marginLower(network, labels, bounds, rule, precision);
-        return batch.result(label(), lower);
+        return Workspaces.compute(() -> batch.result(label(),
+                BoundPropagation.marginLower(network, labels, bounds, rule, precision)));
     }
 
     /** Bounds of every layer's input, ReLU inputs after the first tightened by backward passes. */
@@ -85,23 +88,32 @@ public final class Crown implements BoundMethod {
         long[] shape = target.lower().shape();
         for (long start = 0; start < n; start += chunk) {
             int r = (int) Math.min(chunk, n - start);
-            long[] coefficientShape = shape.clone();
-            coefficientShape[0] = batch * 2L * r;
-            INDArray coefficients = Nd4j.zeros(type, batch * 2L * r, n);
-            for (long b = 0; b < batch; b++) {
-                for (int i = 0; i < r; i++) {
-                    coefficients.putScalar(new long[] {b * 2L * r + i, start + i}, 1.0);
-                    coefficients.putScalar(new long[] {b * 2L * r + r + i, start + i}, -1.0);
-                }
-            }
-            LinearBound identity = new LinearBound(coefficients.reshape('c', coefficientShape),
-                    Nd4j.zeros(type, batch * 2L * r), batch, 2L * r);
-            INDArray rows = BoundPropagation.backwardLower(network, identity, k, bounds, rule, precision);
-            lower.get(NDArrayIndex.all(), NDArrayIndex.interval(start, start + r))
-                    .assign(rows.get(NDArrayIndex.all(), NDArrayIndex.interval(0, r)));
-            upper.get(NDArrayIndex.all(), NDArrayIndex.interval(start, start + r))
-                    .assign(rows.get(NDArrayIndex.all(), NDArrayIndex.interval(r, 2L * r)).neg());
+            long from = start;
+            Workspaces.compute(() -> {
+                LinearBound identity = identityRows(batch, from, r, n, shape, type);
+                INDArray rows = BoundPropagation.backwardLower(network, identity, k, bounds, rule, precision);
+                lower.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + r))
+                        .assign(rows.get(NDArrayIndex.all(), NDArrayIndex.interval(0, r)));
+                upper.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + r))
+                        .assign(rows.get(NDArrayIndex.all(), NDArrayIndex.interval(r, 2L * r)).neg());
+                return null;
+            });
         }
         return new IntervalBounds(lower.reshape('c', shape), upper.reshape('c', shape));
+    }
+
+    /** Rows +e_i then −e_i for i in [from, from + r), per example, over a variable of the given shape. */
+    private static LinearBound identityRows(long batch, long from, int r, long n, long[] shape,
+                                            org.nd4j.linalg.api.buffer.DataType type) {
+        long[] coefficientShape = shape.clone();
+        coefficientShape[0] = batch * 2L * r;
+        INDArray coefficients = Nd4j.zeros(type, batch * 2L * r, n);
+        for (long b = 0; b < batch; b++) {
+            for (int i = 0; i < r; i++) {
+                coefficients.putScalar(new long[] {b * 2L * r + i, from + i}, 1.0);
+                coefficients.putScalar(new long[] {b * 2L * r + r + i, from + i}, -1.0);
+            }
+        }
+        return new LinearBound(coefficients.reshape('c', coefficientShape), Nd4j.zeros(type, batch * 2L * r), batch, 2L * r);
     }
 }

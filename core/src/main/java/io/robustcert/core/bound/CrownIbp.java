@@ -5,6 +5,7 @@ import io.robustcert.core.perturb.LinfBall;
 import io.robustcert.core.relax.FixedSlopeRule;
 import io.robustcert.core.relax.LowerSlopeRule;
 import io.robustcert.core.tensor.Precision;
+import io.robustcert.core.tensor.Workspaces;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -34,8 +35,10 @@ public final class CrownIbp implements BoundMethod {
 
     @Override
     public MarginBounds compute(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision precision) {
-        BoundPropagation.Batch batch = BoundPropagation.batch(network, inputs, labels, ball, precision);
-        INDArray lower = BoundPropagation.marginLower(network, labels, batch.intervals(), rule, precision);
-        return batch.result(label(), lower);
+        return Workspaces.compute(() -> {
+            BoundPropagation.Batch batch = BoundPropagation.batch(network, inputs, labels, ball, precision);
+            INDArray lower = BoundPropagation.marginLower(network, labels, batch.intervals(), rule, precision);
+            return batch.result(label(), lower);
+        });
     }
 }

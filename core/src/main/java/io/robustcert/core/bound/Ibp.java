@@ -3,6 +3,7 @@ package io.robustcert.core.bound;
 import io.robustcert.core.model.Network;
 import io.robustcert.core.perturb.LinfBall;
 import io.robustcert.core.tensor.Precision;
+import io.robustcert.core.tensor.Workspaces;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Interval bound propagation with the specification folded into the last layer (method.md §2). */
@@ -15,8 +16,10 @@ public final class Ibp implements BoundMethod {
 
     @Override
     public MarginBounds compute(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision precision) {
-        BoundPropagation.Batch batch = BoundPropagation.batch(network, inputs, labels, ball, precision);
-        INDArray lower = BoundPropagation.intervalMarginLower(network, labels, batch.intervals(), precision);
-        return batch.result(label(), lower);
+        return Workspaces.compute(() -> {
+            BoundPropagation.Batch batch = BoundPropagation.batch(network, inputs, labels, ball, precision);
+            INDArray lower = BoundPropagation.intervalMarginLower(network, labels, batch.intervals(), precision);
+            return batch.result(label(), lower);
+        });
     }
 }

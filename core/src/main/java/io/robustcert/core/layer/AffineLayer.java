@@ -4,6 +4,7 @@ import io.robustcert.core.bound.LinearBound;
 import io.robustcert.core.tensor.IntervalBounds;
 import io.robustcert.core.tensor.Precision;
 import io.robustcert.core.tensor.SoundArithmetic;
+import io.robustcert.core.tensor.Workspaces;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,7 +52,7 @@ public abstract class AffineLayer implements Layer {
 
     protected final synchronized INDArray weight(WeightForm form, Precision precision) {
         return weightCache.computeIfAbsent(precision, p -> new EnumMap<>(WeightForm.class))
-                .computeIfAbsent(form, f -> {
+                .computeIfAbsent(form, f -> Workspaces.persistent(() -> {
                     INDArray w = weight.castTo(precision.dataType());
                     return switch (f) {
                         case PLAIN -> w;
@@ -59,15 +60,15 @@ public abstract class AffineLayer implements Layer {
                         case POSITIVE -> Transforms.max(w, 0.0, true);
                         case NEGATIVE -> Transforms.min(w, 0.0, true);
                     };
-                });
+                }));
     }
 
     /** {@code [b, |b|]} in the precision's data type. */
     protected final synchronized INDArray[] biases(Precision precision) {
-        return biasCache.computeIfAbsent(precision, p -> {
+        return biasCache.computeIfAbsent(precision, p -> Workspaces.persistent(() -> {
             INDArray b = bias.castTo(p.dataType());
             return new INDArray[] {b, Transforms.abs(b, true)};
-        });
+        }));
     }
 
     public INDArray weight() {

@@ -1,6 +1,7 @@
 package io.robustcert.core.layer;
 
 import io.robustcert.core.tensor.Precision;
+import io.robustcert.core.tensor.Workspaces;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -139,7 +140,7 @@ public final class Conv2d extends AffineLayer {
             return w.permute(2, 3, 1, 0).dup('c');
         }
         // deconv2d takes [kH, kW, deconv-out = conv-in, deconv-in = conv-out].
-        return deconvWeights.computeIfAbsent(precision, p -> w.permute(2, 3, 1, 0).dup('c'));
+        return deconvWeights.computeIfAbsent(precision, p -> Workspaces.persistent(() -> w.permute(2, 3, 1, 0).dup('c')));
     }
 
     /** One gemm, then col2im: each input gradient sums Cout·k·k products (at most k·k per column). */

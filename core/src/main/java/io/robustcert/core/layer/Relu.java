@@ -7,6 +7,7 @@ import io.robustcert.core.tensor.Precision;
 import io.robustcert.core.tensor.SoundArithmetic;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Element-wise ReLU. */
@@ -65,18 +66,20 @@ public final class Relu implements Layer {
         INDArray d = relaxation.upperSlope().reshape('c', batch, 1, n);
         INDArray t = relaxation.upperIntercept().reshape('c', batch, 1, n);
 
+        // The incoming coefficients belong to this backward pass alone, so they are reused in place:
+        // one full-size temporary (Λ⁻) instead of three. Λ − min(Λ, 0) = max(Λ, 0) exactly.
         INDArray lambda = bound.coefficients3d();
-        INDArray positive = Transforms.max(lambda, 0.0, true);
-        INDArray negative = lambda.sub(positive);
-        INDArray interceptTerm = negative.mul(t).sum(2).reshape(batch * bound.rows());
-        INDArray newLambda = positive.muli(a).addi(negative.muli(d));
+        INDArray negative = Transforms.min(lambda, 0.0, true);
+        INDArray interceptTerm = Nd4j.matmul(negative, t.reshape('c', batch, n, 1)).reshape(batch * bound.rows());
+        INDArray newLambda = lambda.subi(negative).muli(a).addi(negative.muli(d));
         INDArray newCoefficients = newLambda.reshape('c', bound.coefficients().shape());
         if (!precision.sound()) {
             return bound.withCoefficients(newCoefficients, bound.bias().add(interceptTerm));
         }
-        INDArray interceptAbs = Transforms.abs(lambda.sub(Transforms.max(lambda, 0.0, true)), false).muli(t)
-                .sum(2).reshape(batch * bound.rows());
-        INDArray interceptLower = SoundArithmetic.lowerBound(interceptTerm, SoundArithmetic.errorBound(interceptAbs, n));
+        // Every term of Σ Λ⁻·t is ≤ 0, so |computed sum| is exactly the computed sum of |terms| (rounding
+        // to nearest is symmetric): the sum of absolute products the error bound needs.
+        INDArray interceptLower = SoundArithmetic.lowerBound(interceptTerm,
+                SoundArithmetic.errorBound(Transforms.abs(interceptTerm, true), n));
         INDArray productError = SoundArithmetic.errorBound(Transforms.abs(newCoefficients, true), 1);
         INDArray slack = AffineLayer.magnitudeProduct(bound, productError, inputBounds);
         return bound.withCoefficients(newCoefficients, SoundArithmetic.sumDown(bound.bias(), interceptLower, slack.negi()));

@@ -5,6 +5,7 @@ import io.robustcert.core.layer.Linear;
 import io.robustcert.core.tensor.IntervalBounds;
 import io.robustcert.core.tensor.Precision;
 import io.robustcert.core.tensor.SoundArithmetic;
+import io.robustcert.core.tensor.Workspaces;
 import java.util.EnumMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,6 +28,15 @@ public final class MarginSpecification {
     private final Map<Precision, Folded> folded = new EnumMap<>(Precision.class);
 
     private record Folded(INDArray weight, INDArray bias, INDArray weightError, INDArray biasError, boolean exact) {
+    }
+
+    private static final Map<Linear, MarginSpecification> CACHE = new java.util.WeakHashMap<>();
+
+    /** The specification of a final layer, folded once and reused (its weights never change). */
+    public static MarginSpecification of(Linear output) {
+        synchronized (CACHE) {
+            return CACHE.computeIfAbsent(output, MarginSpecification::new);
+        }
     }
 
     public MarginSpecification(Linear output) {
@@ -89,7 +99,7 @@ public final class MarginSpecification {
     }
 
     private synchronized Folded folded(Precision precision) {
-        return folded.computeIfAbsent(precision, p -> {
+        return folded.computeIfAbsent(precision, p -> Workspaces.persistent(() -> {
             long n = output.inFeatures();
             double[] w = output.weight().dup('c').data().asDouble();
             double[] b = output.bias().dup('c').data().asDouble();
@@ -119,7 +129,7 @@ public final class MarginSpecification {
             INDArray bias = Nd4j.create(fb, new long[] {total}, 'c').castTo(p.dataType());
             return new Folded(weight, bias, Nd4j.create(fe, new long[] {total, n}, 'c'),
                     Transforms.abs(Nd4j.create(be, new long[] {total}, 'c'), false), exact);
-        });
+        }));
     }
 
     /** The exact error (a − c) − fl(a − c), by Knuth's TwoSum on a + (−c). */
