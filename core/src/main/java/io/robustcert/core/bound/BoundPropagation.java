@@ -93,8 +93,11 @@ public final class BoundPropagation {
     /** Margin lower bounds from the intervals alone (IBP with the specification folded in). */
     static INDArray intervalMarginLower(Network network, int[] labels, List<IntervalBounds> bounds, Precision precision) {
         int last = network.size() - 1;
-        LinearBound folded = MarginSpecification.of(network.output()).fold(labels, precision, bounds.get(last));
-        return folded.concretizeLower(bounds.get(last), precision);
+        MarginSpecification spec = MarginSpecification.of(network.output());
+        if (!precision.sound()) {
+            return spec.intervalLowerFast(labels, bounds.get(last).reshape(labels.length, network.output().inFeatures()));
+        }
+        return spec.fold(labels, precision, bounds.get(last)).concretizeLower(bounds.get(last), precision);
     }
 
     /**

@@ -101,7 +101,7 @@ public final class Conv2d extends AffineLayer {
         if (precision.sound()) {
             return applyAsGemm(x, w, biasOrNull);
         }
-        INDArray out = Nd4j.create(x.dataType(), x.size(0), outChannels, outH, outW);
+        INDArray out = Nd4j.createUninitialized(x.dataType(), x.size(0), outChannels, outH, outW);
         INDArray[] inputs = biasOrNull == null ? new INDArray[] {x, w} : new INDArray[] {x, w, biasOrNull};
         Nd4j.exec(new Conv2D(inputs, new INDArray[] {out}, convConfig));
         return out;
@@ -128,7 +128,7 @@ public final class Conv2d extends AffineLayer {
     protected INDArray adjoint(INDArray lambda, INDArray w, Precision precision) {
         INDArray l = lambda.reshape('c', lambda.size(0), outChannels, outH, outW);
         if (!precision.sound() && deconvFits) {
-            INDArray out = Nd4j.create(l.dataType(), l.size(0), inChannels, inH, inW);
+            INDArray out = Nd4j.createUninitialized(l.dataType(), l.size(0), inChannels, inH, inW);
             Nd4j.exec(new DeConv2D(new INDArray[] {l, deconvWeight(w, precision)}, new INDArray[] {out}, deconvConfig));
             return out;
         }

@@ -4,6 +4,7 @@ import io.robustcert.core.tensor.Precision;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Fully-connected layer y = W x + b with W {@code [out, in]} as PyTorch stores it. */
 public final class Linear extends AffineLayer {
@@ -51,13 +52,19 @@ public final class Linear extends AffineLayer {
 
     @Override
     protected INDArray apply(INDArray input, INDArray w, INDArray biasOrNull, Precision precision) {
-        INDArray y = input.reshape('c', input.size(0), in).mmul(w.transpose());
+        // gemm into a fresh 'c' array: INDArray.mmul on a transposed view measured 3-8x slower here.
+        INDArray x = input.reshape('c', input.size(0), in);
+        INDArray y = Nd4j.createUninitialized(x.dataType(), x.size(0), out);
+        Nd4j.gemm(x, w, y, false, true, 1.0, 0.0);
         return biasOrNull == null ? y : y.addiRowVector(biasOrNull);
     }
 
     @Override
     protected INDArray adjoint(INDArray lambda, INDArray w, Precision precision) {
-        return lambda.reshape('c', lambda.size(0), out).mmul(w);
+        INDArray l = lambda.reshape('c', lambda.size(0), out);
+        INDArray y = Nd4j.createUninitialized(l.dataType(), l.size(0), in);
+        Nd4j.gemm(l, w, y, false, false, 1.0, 0.0);
+        return y;
     }
 
     @Override

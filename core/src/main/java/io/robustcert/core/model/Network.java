@@ -4,6 +4,7 @@ import io.robustcert.core.layer.Layer;
 import io.robustcert.core.layer.Linear;
 import io.robustcert.core.layer.Relu;
 import io.robustcert.core.tensor.Precision;
+import io.robustcert.core.tensor.Workspaces;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -100,11 +101,13 @@ public final class Network {
 
     /** Logits {@code [B, K]} for inputs {@code [B, ...inputShape]} or {@code [B, inputSize]}. */
     public INDArray forward(INDArray inputs, Precision precision) {
-        INDArray x = batched(inputs.castTo(precision.dataType()));
-        for (Node node : nodes) {
-            x = node.layer().forward(x, precision);
-        }
-        return x;
+        return Workspaces.compute(() -> {
+            INDArray x = batched(inputs.castTo(precision.dataType()));
+            for (Node node : nodes) {
+                x = node.layer().forward(x, precision);
+            }
+            return x.detach();
+        });
     }
 
     /** Reshape {@code [B, ...]} to {@code [B, ...inputShape]}. */
