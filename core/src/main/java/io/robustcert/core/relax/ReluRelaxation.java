@@ -37,14 +37,13 @@ public final class ReluRelaxation {
 
     /** @param lower, upper pre-activation bounds {@code [B, n]} */
     public static ReluRelaxation of(INDArray lower, INDArray upper, Precision precision) {
+        // In-place where possible: these are [B, n] per ReLU layer and add up on wide layers.
         var type = lower.dataType();
         INDArray active = lower.gte(0.0).castTo(type);
-        INDArray dead = upper.lte(0.0).castTo(type).muli(active.rsub(1.0));
-        INDArray unstable = active.rsub(1.0).subi(dead);
-        // Division only where unstable (u − l > 0 there); elsewhere divide by 1 to keep NaN out.
-        INDArray width = upper.sub(lower).muli(unstable).addi(unstable.rsub(1.0));
+        INDArray unstable = lower.lt(0.0).castTo(type).muli(upper.gt(0.0).castTo(type));
+        // Divide only where unstable (u − l > 0 there); elsewhere by 1, which keeps NaN out.
+        INDArray width = upper.sub(lower).muli(unstable).addi(1.0).subi(unstable);
         INDArray chord = upper.mul(unstable).divi(width);
-        INDArray d = chord.add(active);
         INDArray t;
         if (!precision.sound()) {
             t = lower.mul(chord).negi();
@@ -53,6 +52,7 @@ public final class ReluRelaxation {
             INDArray atUpper = SoundArithmetic.up(upper.sub(SoundArithmetic.down(chord.mul(upper))));
             t = Transforms.max(atLower, atUpper, false).muli(unstable);
         }
+        INDArray d = chord.addi(active);
         return new ReluRelaxation(lower, upper, active, unstable, d, t);
     }
 

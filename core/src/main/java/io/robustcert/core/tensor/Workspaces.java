@@ -26,7 +26,7 @@ public final class Workspaces {
     private static final String BOUNDS = "robustcert-bounds";
     private static final WorkspaceConfiguration CONFIG = WorkspaceConfiguration.builder()
             .initialSize(0)
-            .overallocationLimit(0.1)
+            .overallocationLimit(0.02)
             .policyAllocation(AllocationPolicy.OVERALLOCATE)
             .policyLearning(LearningPolicy.FIRST_LOOP)
             .policyReset(ResetPolicy.BLOCK_LEFT)
