@@ -33,14 +33,30 @@ public final class ReferenceNetwork {
         double[] backward(double[] x, double[] gradOut);
 
         int outSize();
+
+        /** Exact interval propagation: {lower, upper}. Null where the step is not exact (Normalize). */
+        BigDecimal[][] exactInterval(BigDecimal[] lo, BigDecimal[] hi);
+
+        /**
+         * For the final affine step: exact lower bound of output_y − output_j over the box, with the
+         * difference of the two rows folded first (as the bound methods fold the specification).
+         */
+        default BigDecimal foldedLower(BigDecimal[] lo, BigDecimal[] hi, int y, int j) {
+            throw new UnsupportedOperationException("not an affine step");
+        }
     }
 
     private final List<Step> steps = new ArrayList<>();
     private final int inputSize;
 
     public ReferenceNetwork(Network network) {
-        this.inputSize = (int) network.inputSize();
-        for (Layer layer : network.layers()) {
+        this(network.layers());
+    }
+
+    /** Any chain of layers (the last need not be linear): for testing one layer's rules. */
+    public ReferenceNetwork(List<Layer> layers) {
+        this.inputSize = (int) Layer.elements(layers.get(0).inputShape());
+        for (Layer layer : layers) {
             steps.add(step(layer));
         }
     }
@@ -123,6 +139,10 @@ public final class ReferenceNetwork {
                     return r;
                 }
 
+                public BigDecimal[][] exactInterval(BigDecimal[] lo, BigDecimal[] hi) {
+                    return new BigDecimal[][] {exact(lo), exact(hi)};
+                }
+
                 public int outSize() {
                     return n;
                 }
@@ -142,6 +162,10 @@ public final class ReferenceNetwork {
 
                 public double[] backward(double[] x, double[] g) {
                     return g.clone();
+                }
+
+                public BigDecimal[][] exactInterval(BigDecimal[] lo, BigDecimal[] hi) {
+                    return new BigDecimal[][] {lo.clone(), hi.clone()};
                 }
 
                 public int outSize() {
@@ -179,6 +203,10 @@ public final class ReferenceNetwork {
                         r[i] = g[i] / std[i / per];
                     }
                     return r;
+                }
+
+                public BigDecimal[][] exactInterval(BigDecimal[] lo, BigDecimal[] hi) {
+                    return null;
                 }
 
                 public int outSize() {
@@ -226,6 +254,35 @@ public final class ReferenceNetwork {
                     y[o] = sum;
                 }
                 return y;
+            }
+
+            public BigDecimal[][] exactInterval(BigDecimal[] lo, BigDecimal[] hi) {
+                BigDecimal[] l = new BigDecimal[out];
+                BigDecimal[] u = new BigDecimal[out];
+                for (int o = 0; o < out; o++) {
+                    BigDecimal sl = new BigDecimal(b[biasAt.at(o)]);
+                    BigDecimal su = sl;
+                    int[] taps = index[o];
+                    for (int t = 0; t < taps.length; t++) {
+                        BigDecimal wt = new BigDecimal(w[weightAt.at(o, t)]);
+                        boolean positive = wt.signum() >= 0;
+                        sl = sl.add(wt.multiply(positive ? lo[taps[t]] : hi[taps[t]]));
+                        su = su.add(wt.multiply(positive ? hi[taps[t]] : lo[taps[t]]));
+                    }
+                    l[o] = sl;
+                    u[o] = su;
+                }
+                return new BigDecimal[][] {l, u};
+            }
+
+            public BigDecimal foldedLower(BigDecimal[] lo, BigDecimal[] hi, int y, int j) {
+                BigDecimal sum = new BigDecimal(b[biasAt.at(y)]).subtract(new BigDecimal(b[biasAt.at(j)]));
+                int[] tapsY = index[y];
+                for (int t = 0; t < tapsY.length; t++) {
+                    BigDecimal wt = new BigDecimal(w[weightAt.at(y, t)]).subtract(new BigDecimal(w[weightAt.at(j, t)]));
+                    sum = sum.add(wt.multiply(wt.signum() >= 0 ? lo[tapsY[t]] : hi[tapsY[t]]));
+                }
+                return sum;
             }
 
             public double[] backward(double[] x, double[] g) {
@@ -290,6 +347,37 @@ public final class ReferenceNetwork {
             g = steps.get(i).backward(activations.get(i), g);
         }
         return g;
+    }
+
+    /** Exact interval image of a box through all steps (no Normalize). */
+    public BigDecimal[][] exactInterval(BigDecimal[] lo, BigDecimal[] hi) {
+        BigDecimal[] l = lo.clone();
+        BigDecimal[] u = hi.clone();
+        for (Step s : steps) {
+            BigDecimal[][] next = s.exactInterval(l, u);
+            l = next[0];
+            u = next[1];
+        }
+        return new BigDecimal[][] {l, u};
+    }
+
+    /**
+     * IBP of the margin z_y − z_j in exact arithmetic (BigDecimal) over the box [lo, hi] of doubles,
+     * with the specification folded into the last layer. Only for networks without Normalize.
+     * The box ends are exact reals, e.g. x − ε computed in BigDecimal.
+     */
+    public BigDecimal exactIbpMargin(BigDecimal[] lo, BigDecimal[] hi, int y, int j) {
+        BigDecimal[] l = lo.clone();
+        BigDecimal[] u = hi.clone();
+        for (int k = 0; k < steps.size() - 1; k++) {
+            BigDecimal[][] next = steps.get(k).exactInterval(l, u);
+            if (next == null) {
+                throw new UnsupportedOperationException("no exact interval rule for step " + k);
+            }
+            l = next[0];
+            u = next[1];
+        }
+        return steps.get(steps.size() - 1).foldedLower(l, u, y, j);
     }
 
     public int inputSize() {
