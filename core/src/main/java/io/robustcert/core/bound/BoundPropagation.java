@@ -8,6 +8,7 @@ import io.robustcert.core.relax.LowerSlopeRule;
 import io.robustcert.core.spec.MarginSpecification;
 import io.robustcert.core.tensor.IntervalBounds;
 import io.robustcert.core.tensor.Precision;
+import io.robustcert.core.tensor.SoundArithmetic;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -37,6 +38,9 @@ public final class BoundPropagation {
 
     /** Checks the inputs (finite, one label each, labels in range) and builds the box around them. */
     static Batch batch(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision precision) {
+        if (precision.sound()) {
+            SoundArithmetic.checkSubnormalsKept();
+        }
         INDArray x = prepare(network, inputs, precision);
         checkBatch(x, labels);
         MarginSpecification.of(network.output()).checkLabels(labels);

@@ -13,7 +13,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * <ol>
  *   <li>One operation: fl(a∘b) = (a∘b)(1+δ), |δ| ≤ u, for + − × ÷ away from underflow. Gradual
  *       underflow adds at most 2^-1075 absolute per multiplication; additions of subnormals are exact.
- *       We add η = n·2^-1074 per dot product of length n, which covers both.</li>
+ *       We add η = n·2^-1022 per dot product of length n, which covers both, and would even cover a
+ *       library that flushed subnormal results to zero. Inputs treated as zero (denormals-are-zero)
+ *       would break the nextUp/nextDown steps, so {@link #checkSubnormalsKept} refuses to run sound
+ *       mode if the native library flushes or zeroes subnormals.</li>
  *   <li>A dot product of length n, summed in any order and with or without fused multiply-add, has
  *       |fl(Σ aᵢbᵢ) − Σ aᵢbᵢ| ≤ γₙ Σ|aᵢ||bᵢ| with γₙ = nu/(1−nu) (Higham, Accuracy and Stability of
  *       Numerical Algorithms, §3.1). The same bound holds element-wise for matrix products computed by
@@ -62,12 +65,12 @@ public final class SoundArithmetic {
      * absolute products are {@code absSums} (non-negative, float64). Returns a new array.
      */
     public static INDArray errorBound(INDArray absSums, long n) {
-        return scaledUp(absSums, errorFactor(n), n * Double.MIN_VALUE);
+        return scaledUp(absSums, errorFactor(n), n * Double.MIN_NORMAL);
     }
 
     /** An upper bound of a sum of n non-negative terms whose computed value is {@code computed}. */
     public static INDArray upperOfNonNegativeSum(INDArray computed, long n) {
-        return scaledUp(computed, Math.nextUp(1.0 + Math.nextUp(2.0 * gamma(n))), n * Double.MIN_VALUE);
+        return scaledUp(computed, Math.nextUp(1.0 + Math.nextUp(2.0 * gamma(n))), n * Double.MIN_NORMAL);
     }
 
     /** ↑(↑(s·factor) + eta) element-wise: at least s·factor + eta exactly. */
@@ -115,6 +118,26 @@ public final class SoundArithmetic {
             v[i] = Math.nextUp(v[i]);
         }
         return wrap(v, value);
+    }
+
+    /**
+     * Checks that ND4J's float64 element-wise ops and dgemm keep subnormal inputs and results (no
+     * flush-to-zero, no denormals-are-zero), as the error analysis assumes. Cheap; called by every
+     * sound computation because the floating-point mode is per thread and native code could change it.
+     *
+     * @throws IllegalStateException if subnormals are flushed
+     */
+    public static void checkSubnormalsKept() {
+        double tiny = Double.MIN_NORMAL / 4;
+        INDArray x = Nd4j.valueArrayOf(new long[] {4096}, tiny, DataType.DOUBLE);
+        double sum = x.add(x).getDouble(4095);
+        INDArray row = Nd4j.create(new double[] {tiny, tiny}, new long[] {1, 2}, 'c');
+        INDArray column = Nd4j.create(new double[] {1.0, 1.0}, new long[] {2, 1}, 'c');
+        double dot = row.mmul(column).getDouble(0);
+        if (sum != 2 * tiny || dot != 2 * tiny) {
+            throw new IllegalStateException("the native math library flushes subnormal numbers to zero on this thread; "
+                    + "sound mode's rounding-error bounds would not hold, so it refuses to run");
+        }
     }
 
     /**
