@@ -32,7 +32,7 @@ public final class ModelFile {
     public static final String ARCHITECTURE_KEY = "architecture";
     public static final String PROVENANCE_KEY = "provenance";
     /** Default cap on a model file's size. */
-    public static final long DEFAULT_MAX_BYTES = 2L << 30;
+    public static final long DEFAULT_MAX_BYTES = 1L << 30;
 
     /** A loaded model and the file's metadata. */
     public record Loaded(Network network, Map<String, String> metadata) {

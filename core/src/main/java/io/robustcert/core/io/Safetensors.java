@@ -57,6 +57,9 @@ public final class Safetensors {
      * Reads a whole file. {@code maxBytes} caps the total size read (the stream is never read past it).
      */
     public static Contents read(InputStream in, long maxBytes) throws ModelFormatException, IOException {
+        if (maxBytes > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("safetensors files are read into memory: the size limit must stay below 2 GiB");
+        }
         byte[] lengthBytes = in.readNBytes(8);
         if (lengthBytes.length < 8) {
             throw new ModelFormatException("safetensors file is truncated: " + lengthBytes.length
