@@ -10,8 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * One layer kind: its forward pass, its interval rule and its backward linear-relaxation rule.
  *
  * <p>Tensors are batched: {@code [B, ...shape]}, float32 in fast mode and float64 in sound mode.
- * Adding a layer kind means one new implementation of this interface plus its entry in
- * {@link LayerKind}.
+ * Adding a layer kind means one new implementation of this interface plus its case in
+ * {@link io.robustcert.core.io.ModelFile}, which maps the architecture JSON's types to classes.
  */
 public interface Layer {
 

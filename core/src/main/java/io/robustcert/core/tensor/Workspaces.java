@@ -37,6 +37,7 @@ public final class Workspaces {
     }
 
     /** Runs a computation with its temporaries in the thread's bound workspace. Nested calls share it. */
+    @SuppressWarnings("try") // the scope is the point, the resource itself is not used
     public static <T> T compute(Supplier<T> computation) {
         if (Nd4j.getWorkspaceManager().checkIfWorkspaceExistsAndActive(BOUNDS)) {
             return computation.get();
@@ -47,6 +48,7 @@ public final class Workspaces {
     }
 
     /** Runs an allocation outside any workspace: for arrays that are cached across calls. */
+    @SuppressWarnings("try")
     public static <T> T persistent(Supplier<T> allocation) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return allocation.get();
