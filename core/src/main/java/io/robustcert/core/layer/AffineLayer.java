@@ -84,6 +84,21 @@ public abstract class AffineLayer implements Layer {
         return apply(input, weight(WeightForm.PLAIN, precision), biases(precision)[0], precision);
     }
 
+    /** The adjoint of the linear part, whatever the input (the bias does not depend on it). */
+    @Override
+    public INDArray inputGradient(INDArray input, INDArray outputGradient, Precision precision) {
+        INDArray g = outputGradient.castTo(precision.dataType());
+        return adjoint(g, weight(WeightForm.PLAIN, precision), precision).reshape('c', withBatch(input.size(0), inputShape()));
+    }
+
+    /** {@code [batch, ...shape]}. */
+    static long[] withBatch(long batch, long[] shape) {
+        long[] s = new long[shape.length + 1];
+        s[0] = batch;
+        System.arraycopy(shape, 0, s, 1, shape.length);
+        return s;
+    }
+
     @Override
     public IntervalBounds interval(IntervalBounds in, Precision precision) {
         INDArray b = biases(precision)[0];

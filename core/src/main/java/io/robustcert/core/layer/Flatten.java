@@ -38,6 +38,11 @@ public final class Flatten implements Layer {
     }
 
     @Override
+    public INDArray inputGradient(INDArray input, INDArray outputGradient, Precision precision) {
+        return outputGradient.castTo(precision.dataType()).reshape('c', AffineLayer.withBatch(input.size(0), inputShape));
+    }
+
+    @Override
     public IntervalBounds interval(IntervalBounds in, Precision precision) {
         return in.reshape(in.batchSize(), size);
     }

@@ -35,6 +35,16 @@ public interface Layer {
      */
     LinearBound backward(LinearBound bound, IntervalBounds inputBounds, BackwardContext context);
 
+    /**
+     * The vector-Jacobian product with respect to the layer's input, at {@code input}, batched: for
+     * each example, g ↦ gᵀ·∂forward(x)/∂x. {@code input} is {@code [B, ...inputShape]} and
+     * {@code outputGradient} has B rows of the output's size (any shape); the result is
+     * {@code [B, ...inputShape]}, in the precision's data type. Where the layer is not differentiable
+     * (ReLU at 0) the rule picks a one-sided derivative and says which. Plain floating point in both
+     * modes: gradients steer attacks and never enter a sound result.
+     */
+    INDArray inputGradient(INDArray input, INDArray outputGradient, Precision precision);
+
     /** Parameters by their suffix in the state dict ("weight", "bias"), as float64, PyTorch layouts. */
     Map<String, INDArray> parameters();
 

@@ -79,6 +79,13 @@ public final class Normalize implements Layer {
         return normalized(input, false, false);
     }
 
+    /** ∂h/∂x = 1/σ_c per channel. */
+    @Override
+    public INDArray inputGradient(INDArray input, INDArray outputGradient, Precision precision) {
+        var type = precision.dataType();
+        return outputGradient.castTo(type).reshape('c', withRows(input.size(0))).div(perChannel(std, type));
+    }
+
     /** Increasing in x (σ > 0); sound mode rounds the subtraction and the division outward. */
     @Override
     public IntervalBounds interval(IntervalBounds in, Precision precision) {

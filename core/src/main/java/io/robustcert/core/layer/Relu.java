@@ -39,6 +39,14 @@ public final class Relu implements Layer {
         return Transforms.max(input, 0.0, true);
     }
 
+    /** Passes the gradient where the input is > 0; at 0 the derivative is taken as 0 (as PyTorch does). */
+    @Override
+    public INDArray inputGradient(INDArray input, INDArray outputGradient, Precision precision) {
+        var type = precision.dataType();
+        INDArray x = input.castTo(type);
+        return x.gt(0.0).castTo(type).muli(outputGradient.castTo(type).reshape('c', x.shape()));
+    }
+
     /** Monotone and exact in floating point: [max(l, 0), max(u, 0)]. */
     @Override
     public IntervalBounds interval(IntervalBounds in, Precision precision) {

@@ -8,6 +8,7 @@ import io.robustcert.core.tensor.Workspaces;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -107,6 +108,45 @@ public final class Network {
                 x = node.layer().forward(x, precision);
             }
             return x.detach();
+        });
+    }
+
+    /**
+     * Logits and the input gradient of a per-example scalar loss, outside any workspace.
+     *
+     * @param logits   {@code [B, K]} in the precision's data type
+     * @param gradient {@code [B, ...inputShape]}: ∂loss_b/∂x_b for each example b
+     */
+    public record LogitsAndGradient(INDArray logits, INDArray gradient) {
+    }
+
+    /**
+     * One forward pass that keeps every layer's input, then the vector-Jacobian products back to the
+     * input (reverse mode). The loss is given by its gradient on the logits: {@code logitGradient} receives
+     * the logits {@code [B, K]} (inside the bound workspace: read them, do not keep them) and returns
+     * ∂loss_b/∂z_b, {@code [B, K]}, for each example. Both results are detached.
+     */
+    public LogitsAndGradient logitsAndGradient(INDArray inputs, UnaryOperator<INDArray> logitGradient,
+                                               Precision precision) {
+        return Workspaces.compute(() -> {
+            INDArray x = batched(inputs.castTo(precision.dataType()));
+            long batch = x.size(0);
+            List<INDArray> layerInputs = new ArrayList<>(nodes.size());
+            for (Node node : nodes) {
+                layerInputs.add(x);
+                x = node.layer().forward(x, precision);
+            }
+            INDArray logits = x;
+            INDArray g = logitGradient.apply(logits);
+            if (g == null || g.rank() != 2 || g.size(0) != batch || g.size(1) != logits.size(1)) {
+                throw new IllegalArgumentException("the logit gradient must be [" + batch + ", " + logits.size(1)
+                        + "], got " + (g == null ? "null" : Arrays.toString(g.shape())));
+            }
+            g = g.castTo(precision.dataType());
+            for (int i = nodes.size() - 1; i >= 0; i--) {
+                g = nodes.get(i).layer().inputGradient(layerInputs.get(i), g, precision);
+            }
+            return new LogitsAndGradient(logits.detach(), batched(g).detach());
         });
     }
 
