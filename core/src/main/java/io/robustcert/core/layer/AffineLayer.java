@@ -1,5 +1,10 @@
 package io.robustcert.core.layer;
 
+import io.robustcert.core.autodiff.SlopeChoice;
+import io.robustcert.core.autodiff.Tape;
+import io.robustcert.core.autodiff.Var;
+import io.robustcert.core.autodiff.VarBounds;
+import io.robustcert.core.autodiff.VarLinearBound;
 import io.robustcert.core.bound.LinearBound;
 import io.robustcert.core.tensor.IntervalBounds;
 import io.robustcert.core.tensor.Precision;
@@ -7,6 +12,7 @@ import io.robustcert.core.tensor.SoundArithmetic;
 import io.robustcert.core.tensor.Workspaces;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -150,6 +156,46 @@ public abstract class AffineLayer implements Layer {
         INDArray magnitude = inputBounds.magnitude().reshape('c', bound.batch(), 1, n);
         INDArray sums = error3d.mul(magnitude).sum(2).reshape(bound.batch() * bound.rows());
         return SoundArithmetic.upperOfNonNegativeSum(sums, n + 1);
+    }
+
+    // ---- training rules (parameters: [weight, bias]) ----
+
+    /** y = A_w(x) (+ b when non-null) on the tape. */
+    protected abstract Var applyOnTape(Tape tape, Var input, Var weight, Var biasOrNull);
+
+    /** Λ ↦ Λ·A_w on the tape, rows {@code [N, ...out]} → {@code [N, ...in]}. */
+    protected abstract Var adjointOnTape(Tape tape, Var lambda, Var weight);
+
+    /** Per row, ⟨Λ, b broadcast over the output⟩ → {@code [N]}, on the tape. */
+    protected abstract Var biasDotOnTape(Tape tape, Var lambda, Var bias);
+
+    @Override
+    public Var forward(Tape tape, Var input, List<Var> parameters) {
+        return applyOnTape(tape, input, parameters.get(0), parameters.get(1));
+    }
+
+    /** Centre W·c + b and radius |W|·r, as method.md §2 (and the training code it describes) computes them. */
+    @Override
+    public VarBounds interval(Tape tape, VarBounds in, List<Var> parameters) {
+        Var w = parameters.get(0);
+        Var centre = tape.scale(tape.add(in.lower(), in.upper()), 0.5);
+        Var radius = tape.scale(tape.sub(in.upper(), in.lower()), 0.5);
+        Var c = applyOnTape(tape, centre, w, parameters.get(1));
+        Var r = applyOnTape(tape, radius, tape.abs(w), null);
+        return new VarBounds(tape.sub(c, r), tape.add(c, r));
+    }
+
+    @Override
+    public VarLinearBound backward(Tape tape, VarLinearBound bound, VarBounds inputBounds, SlopeChoice slopes,
+                                   int reluIndex, List<Var> parameters) {
+        Var lambda = bound.coefficients();
+        Var bias = tape.add(bound.bias(), biasDotOnTape(tape, lambda, parameters.get(1)));
+        return bound.with(adjointOnTape(tape, lambda, parameters.get(0)), bias);
+    }
+
+    /** The precision whose map implementation suits the tape's data type (float64: the plain-gemm path). */
+    protected static Precision precisionOf(Tape tape) {
+        return tape.dataType() == Precision.SOUND.dataType() ? Precision.SOUND : Precision.FAST;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.robustcert.core.layer;
 
+import io.robustcert.core.autodiff.Tape;
+import io.robustcert.core.autodiff.Var;
 import io.robustcert.core.tensor.Precision;
 import io.robustcert.core.tensor.Workspaces;
 import java.util.Arrays;
@@ -156,6 +158,63 @@ public final class Conv2d extends AffineLayer {
     protected INDArray biasDot(INDArray lambda, INDArray b) {
         INDArray perChannel = lambda.reshape('c', lambda.size(0), outChannels, outH * outW).sum(2);
         return perChannel.mmul(b.reshape(outChannels, 1)).reshape(lambda.size(0));
+    }
+
+    // ---- training rules: the same maps as above, and their gradients with respect to Λ / x and W ----
+
+    @Override
+    protected Var applyOnTape(Tape tape, Var input, Var w, Var biasOrNull) {
+        Precision p = precisionOf(tape);
+        INDArray x = input.value().reshape('c', input.size(0), inChannels, inH, inW);
+        INDArray y = apply(x, w.value(), biasOrNull == null ? null : biasOrNull.value(), p);
+        return tape.custom(y, (g, need) -> new INDArray[] {
+            need[0] ? adjoint(g, w.value(), p) : null,
+            need[1] ? weightGradient(x, g) : null,
+            biasOrNull != null && need[2] ? g.sum(0, 2, 3) : null}, input, w, biasOrNull);
+    }
+
+    /** The adjoint is linear in Λ and in W: ⟨A_Wᵀ Λ, g⟩ = ⟨Λ, A_W g⟩ gives both gradients. */
+    @Override
+    protected Var adjointOnTape(Tape tape, Var lambda, Var w) {
+        Precision p = precisionOf(tape);
+        INDArray l = lambda.value().reshape('c', lambda.size(0), outChannels, outH, outW);
+        INDArray y = adjoint(l, w.value(), p);
+        return tape.custom(y, (g, need) -> {
+            INDArray g4 = g.reshape('c', l.size(0), inChannels, inH, inW);
+            return new INDArray[] {need[0] ? apply(g4, w.value(), null, p) : null,
+                need[1] ? weightGradient(g4, l) : null};
+        }, lambda, w);
+    }
+
+    @Override
+    protected Var biasDotOnTape(Tape tape, Var lambda, Var b) {
+        long rows = lambda.size(0);
+        INDArray perChannel = lambda.value().reshape('c', rows, outChannels, outH * outW).sum(2);
+        INDArray y = perChannel.mmul(b.value().reshape(outChannels, 1)).reshape(rows);
+        return tape.custom(y, (g, need) -> {
+            INDArray outer = need[0] ? g.reshape(rows, 1).mmul(b.value().reshape(1, outChannels)) : null;
+            return new INDArray[] {
+                need[0] ? outer.reshape('c', rows, outChannels, 1).broadcast(rows, outChannels, outH * outW).dup('c') : null,
+                need[1] ? perChannel.transpose().mmul(g.reshape(rows, 1)).reshape(outChannels) : null};
+        }, lambda, b);
+    }
+
+    /**
+     * ∂⟨g, conv_W(x)⟩/∂W {@code [out, in, k, k]}: im2col of x against the output gradient, one gemm over
+     * every (example, output position).
+     */
+    private INDArray weightGradient(INDArray x, INDArray outputGradient) {
+        long n = x.size(0);
+        INDArray cols = Nd4j.create(x.dataType(), n, inChannels, kernel, kernel, outH, outW);
+        Convolution.im2col(x.reshape('c', n, inChannels, inH, inW), kernel, kernel, stride, stride, padding, padding,
+                false, cols);
+        INDArray colMatrix = cols.permute(1, 2, 3, 0, 4, 5).dup('c').reshape('c', inChannels * kernel * kernel,
+                n * outH * outW);
+        INDArray gMatrix = outputGradient.reshape('c', n, outChannels, outH * outW).permute(1, 0, 2).dup('c')
+                .reshape('c', outChannels, n * outH * outW);
+        INDArray dw = Nd4j.createUninitialized(x.dataType(), outChannels, inChannels * kernel * kernel);
+        Nd4j.gemm(gMatrix, colMatrix, dw, false, true, 1.0, 0.0);
+        return dw.reshape('c', outChannels, inChannels, kernel, kernel);
     }
 
     @Override

@@ -1,8 +1,14 @@
 package io.robustcert.core.layer;
 
+import io.robustcert.core.autodiff.SlopeChoice;
+import io.robustcert.core.autodiff.Tape;
+import io.robustcert.core.autodiff.Var;
+import io.robustcert.core.autodiff.VarBounds;
+import io.robustcert.core.autodiff.VarLinearBound;
 import io.robustcert.core.bound.LinearBound;
 import io.robustcert.core.tensor.IntervalBounds;
 import io.robustcert.core.tensor.Precision;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -44,6 +50,22 @@ public interface Layer {
      * modes: gradients steer attacks and never enter a sound result.
      */
     INDArray inputGradient(INDArray input, INDArray outputGradient, Precision precision);
+
+    // Training rules: the same maps on a Tape, differentiable, with the trained parameters as tape values
+    // (in parameters() order) instead of the stored float64 weights. Plain floating point, never sound.
+
+    /** The forward pass on the tape. */
+    Var forward(Tape tape, Var input, List<Var> parameters);
+
+    /** IBP on the tape (method.md §2: centre and radius through affine maps). */
+    VarBounds interval(Tape tape, VarBounds input, List<Var> parameters);
+
+    /**
+     * Back-substitution of a lower bound on the tape (method.md §3.2), with the intermediate bounds of
+     * the layer's input from the IBP pass; ReLU layers ask {@code slopes} for their lower slopes.
+     */
+    VarLinearBound backward(Tape tape, VarLinearBound bound, VarBounds inputBounds, SlopeChoice slopes, int reluIndex,
+                            List<Var> parameters);
 
     /** Parameters by their suffix in the state dict ("weight", "bias"), as float64, PyTorch layouts. */
     Map<String, INDArray> parameters();

@@ -1,5 +1,7 @@
 package io.robustcert.core.layer;
 
+import io.robustcert.core.autodiff.Tape;
+import io.robustcert.core.autodiff.Var;
 import io.robustcert.core.tensor.Precision;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -70,6 +72,22 @@ public final class Linear extends AffineLayer {
     @Override
     protected INDArray biasDot(INDArray lambda, INDArray b) {
         return lambda.reshape('c', lambda.size(0), out).mmul(b.reshape(out, 1)).reshape(lambda.size(0));
+    }
+
+    @Override
+    protected Var applyOnTape(Tape tape, Var input, Var w, Var biasOrNull) {
+        return tape.linear(tape.reshape(input, input.size(0), in), w, biasOrNull);
+    }
+
+    @Override
+    protected Var adjointOnTape(Tape tape, Var lambda, Var w) {
+        return tape.matmul(tape.reshape(lambda, lambda.size(0), out), w);
+    }
+
+    @Override
+    protected Var biasDotOnTape(Tape tape, Var lambda, Var b) {
+        Var rows = tape.matmul(tape.reshape(lambda, lambda.size(0), out), tape.reshape(b, out, 1));
+        return tape.reshape(rows, lambda.size(0));
     }
 
     @Override

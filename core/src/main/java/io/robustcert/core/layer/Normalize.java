@@ -1,11 +1,17 @@
 package io.robustcert.core.layer;
 
+import io.robustcert.core.autodiff.SlopeChoice;
+import io.robustcert.core.autodiff.Tape;
+import io.robustcert.core.autodiff.Var;
+import io.robustcert.core.autodiff.VarBounds;
+import io.robustcert.core.autodiff.VarLinearBound;
 import io.robustcert.core.bound.LinearBound;
 import io.robustcert.core.tensor.IntervalBounds;
 import io.robustcert.core.tensor.Precision;
 import io.robustcert.core.tensor.SoundArithmetic;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -116,6 +122,40 @@ public final class Normalize implements Layer {
         INDArray reach = SoundArithmetic.up(inputBounds.magnitude().add(Transforms.abs(mu, true)));
         INDArray slack = AffineLayer.magnitudeProduct(bound, quotientError, new IntervalBounds(reach.neg(), reach));
         return bound.withCoefficients(newLambda, SoundArithmetic.sumDown(bound.bias(), meanLower, slack.negi()));
+    }
+
+    // ---- training rules: μ and σ are constants, gradients flow to the input and to Λ only ----
+
+    @Override
+    public Var forward(Tape tape, Var input, List<Var> parameters) {
+        INDArray sigma = perChannel(std, tape.dataType());
+        INDArray x = input.value().reshape('c', withRows(input.size(0)));
+        INDArray y = x.sub(perChannel(mean, tape.dataType())).divi(sigma);
+        return tape.custom(y, (g, need) -> new INDArray[] {g.reshape('c', x.shape()).div(sigma)}, input);
+    }
+
+    @Override
+    public VarBounds interval(Tape tape, VarBounds in, List<Var> parameters) {
+        return new VarBounds(forward(tape, in.lower(), parameters), forward(tape, in.upper(), parameters));
+    }
+
+    /** Λ·h = (Λ/σ)·x − Σ (Λ/σ)·μ. */
+    @Override
+    public VarLinearBound backward(Tape tape, VarLinearBound bound, VarBounds inputBounds, SlopeChoice slopes,
+                                   int reluIndex, List<Var> parameters) {
+        Var lambda = bound.coefficients();
+        long rows = lambda.size(0);
+        INDArray sigma = perChannel(std, tape.dataType());
+        INDArray meanOverSigma = perChannel(mean, tape.dataType()).divi(sigma);
+        INDArray l = lambda.value().reshape('c', withRows(rows));
+        Var newLambda = tape.custom(l.div(sigma), (g, need) -> new INDArray[] {g.reshape('c', l.shape()).div(sigma)},
+                lambda);
+        INDArray meanTerm = l.mul(meanOverSigma).reshape('c', rows, -1).sum(1).negi();
+        Var term = tape.custom(meanTerm, (g, need) -> {
+            INDArray full = Nd4j.zeros(tape.dataType(), l.shape()).addi(meanOverSigma).reshape('c', rows, -1);
+            return new INDArray[] {full.muliColumnVector(g.reshape(rows, 1)).negi()};
+        }, lambda);
+        return bound.with(newLambda, tape.add(bound.bias(), term));
     }
 
     private long[] withRows(long rows) {

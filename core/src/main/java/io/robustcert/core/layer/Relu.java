@@ -1,10 +1,16 @@
 package io.robustcert.core.layer;
 
+import io.robustcert.core.autodiff.SlopeChoice;
+import io.robustcert.core.autodiff.Tape;
+import io.robustcert.core.autodiff.Var;
+import io.robustcert.core.autodiff.VarBounds;
+import io.robustcert.core.autodiff.VarLinearBound;
 import io.robustcert.core.bound.LinearBound;
 import io.robustcert.core.relax.ReluRelaxation;
 import io.robustcert.core.tensor.IntervalBounds;
 import io.robustcert.core.tensor.Precision;
 import io.robustcert.core.tensor.SoundArithmetic;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -91,6 +97,47 @@ public final class Relu implements Layer {
         INDArray productError = SoundArithmetic.errorBound(Transforms.abs(newCoefficients, true), 1);
         INDArray slack = AffineLayer.magnitudeProduct(bound, productError, inputBounds);
         return bound.withCoefficients(newCoefficients, SoundArithmetic.sumDown(bound.bias(), interceptLower, slack.negi()));
+    }
+
+    // ---- training rules ----
+
+    @Override
+    public Var forward(Tape tape, Var input, List<Var> parameters) {
+        return tape.positivePart(input);
+    }
+
+    @Override
+    public VarBounds interval(Tape tape, VarBounds in, List<Var> parameters) {
+        return new VarBounds(tape.positivePart(in.lower()), tape.positivePart(in.upper()));
+    }
+
+    /**
+     * The relaxation as the training code of method.md §3.1 writes it, differentiable in l and u:
+     * l⁻ = min(l, 0), u⁺ = max(max(u, 0), l⁻ + 1e-8), d = u⁺/(u⁺ − l⁻), t = −l⁻·d; then Λ' = d·Λ⁻ + a·Λ⁺
+     * and the bias gains Σ Λ⁻·t. Lower slopes come from {@code slopes} on unstable neurons and are exact
+     * (1 / 0) on stable ones.
+     */
+    @Override
+    public VarLinearBound backward(Tape tape, VarLinearBound bound, VarBounds inputBounds, SlopeChoice slopes,
+                                   int reluIndex, List<Var> parameters) {
+        long batch = bound.batch();
+        long n = Layer.elements(shape);
+        Var l = tape.reshape(inputBounds.lower(), batch, n);
+        Var u = tape.reshape(inputBounds.upper(), batch, n);
+        Var lMinus = tape.negativePart(l);
+        Var uPlus = tape.maximum(tape.positivePart(u), tape.shift(lMinus, 1e-8));
+        Var d = tape.div(uPlus, tape.sub(uPlus, lMinus));
+        Var t = tape.scale(tape.mul(lMinus, d), -1.0);
+        var type = tape.dataType();
+        INDArray unstable = l.value().lt(0.0).castTo(type).muli(u.value().gt(0.0).castTo(type));
+        INDArray active = l.value().gte(0.0).castTo(type);
+        Var a = tape.add(tape.mul(slopes.lowerSlopes(tape, reluIndex, l, u, d), tape.constant(unstable)),
+                tape.constant(active));
+        Var lambda = bound.coefficients();
+        Var negative = tape.negativePart(lambda);
+        Var positive = tape.positivePart(lambda);
+        Var bias = tape.add(bound.bias(), tape.rowDot(negative, t, batch));
+        return bound.with(tape.add(tape.mulRows(negative, d, batch), tape.mulRows(positive, a, batch)), bias);
     }
 
     @Override
