@@ -15,6 +15,7 @@ import io.robustcert.core.optim.Adam;
 import io.robustcert.core.perturb.LinfBall;
 import io.robustcert.core.schedule.EpsilonSchedule;
 import io.robustcert.core.tensor.Precision;
+import io.robustcert.core.tensor.Workspaces;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -111,22 +112,12 @@ public final class Trainer {
             beta = config.beta().at(eps, config.epsilon());
             kappa = config.kappa().at(eps, config.epsilon());
             LossSettings settings = new LossSettings(eps, beta, kappa, config.domain(), lossRandom);
-            Tape tape = new Tape(DataType.FLOAT);
-            List<Var> vars = TrainableModel.onTape(tape, state.model().parameters(), true);
-            Var loss = m.loss(tape, state.model(), vars, batch, settings);
-            tape.backward(loss);
-            List<INDArray> gradients = new ArrayList<>();
-            for (Var v : vars) {
-                gradients.add(v.grad() == null ? Nd4j.zeros(v.value().dataType(), v.shape()) : v.grad());
-            }
-            if (config.smoothnessEvery() > 0 && step % config.smoothnessEvery() == 0 && !natural) {
-                probes.add(SmoothnessProbe.measure(step, m, state.model(), gradients, batch, settings, config.epsilon(), lr));
-            }
-            state.optimizer().step(gradients, lr);
-            lossSum += loss.scalar() * batch.size();
+            boolean probe = config.smoothnessEvery() > 0 && step % config.smoothnessEvery() == 0 && !natural;
+            double loss = step(state, m, batch, settings, lr, probe ? probes : null, step);
+            lossSum += loss * batch.size();
             seen += batch.size();
             double seconds = (System.nanoTime() - begin) / 1e9;
-            listener.batch(epoch, b, batches, eps, loss.scalar(), seen / Math.max(seconds, 1e-9));
+            listener.batch(epoch, b, batches, eps, loss, seen / Math.max(seconds, 1e-9));
         }
         double seconds = (System.nanoTime() - begin) / 1e9;
         double evalEps = evalEpsilon.value((long) (epoch + 1) * batches - 1);
@@ -136,6 +127,30 @@ public final class Trainer {
         state.finishEpoch(metrics);
         listener.epoch(metrics);
         return metrics;
+    }
+
+    /**
+     * One optimisation step; returns the loss. Runs in the bound workspace: every temporary of the tape is
+     * reused memory (fresh off-heap arrays cost more in page faults than in arithmetic, see
+     * {@link Workspaces}); parameters and optimiser state live outside it and are updated in place.
+     */
+    private double step(TrainingState state, TrainingMethod m, Batch batch, LossSettings settings, double lr,
+                        List<SmoothnessProbe.Measures> probes, long step) {
+        return Workspaces.compute(() -> {
+            Tape tape = new Tape(DataType.FLOAT);
+            List<Var> vars = TrainableModel.onTape(tape, state.model().parameters(), true);
+            Var loss = m.loss(tape, state.model(), vars, batch, settings);
+            tape.backward(loss);
+            List<INDArray> gradients = new ArrayList<>();
+            for (Var v : vars) {
+                gradients.add(v.grad() == null ? Nd4j.zeros(v.value().dataType(), v.shape()) : v.grad());
+            }
+            if (probes != null) {
+                probes.add(SmoothnessProbe.measure(step, m, state.model(), gradients, batch, settings, config.epsilon(), lr));
+            }
+            state.optimizer().step(gradients, lr);
+            return loss.scalar();
+        });
     }
 
     /** Clean, IBP-verified and CROWN-IBP-verified error on the evaluation subset at ε (fast mode). */
