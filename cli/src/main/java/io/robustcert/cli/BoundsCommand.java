@@ -8,7 +8,6 @@ import io.robustcert.core.bound.CrownIbp;
 import io.robustcert.core.bound.Ibp;
 import io.robustcert.core.bound.MarginBounds;
 import io.robustcert.core.io.LabeledInputs;
-import io.robustcert.core.io.ModelFile;
 import io.robustcert.core.io.ModelFormatException;
 import io.robustcert.core.model.Network;
 import io.robustcert.core.perturb.InputDomain;
@@ -18,16 +17,12 @@ import io.robustcert.core.tensor.Precision;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,8 +47,6 @@ final class BoundsCommand implements Callable<Integer> {
 
     /** Cap on the inputs file. */
     static final long MAX_INPUT_BYTES = 256L << 20;
-    /** Cap on the architecture file. */
-    static final long MAX_ARCH_BYTES = 4L << 20;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -130,7 +123,7 @@ final class BoundsCommand implements Callable<Integer> {
             throw usage("--eps: " + e.getMessage());
         }
 
-        Network network = loadModel();
+        Network network = InputFiles.loadModel(model, arch);
         LabeledInputs data = loadInputs(network);
         checkDomain(data, inputDomain);
 
@@ -205,41 +198,14 @@ final class BoundsCommand implements Callable<Integer> {
         }
     }
 
-    private Network loadModel() throws UserInputException {
-        String architecture = null;
-        if (arch != null) {
-            byte[] bytes = readLimited(arch, "architecture file", MAX_ARCH_BYTES);
-            try {
-                architecture = StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-            } catch (CharacterCodingException e) {
-                throw new UserInputException("architecture file " + arch + " is not UTF-8 text");
-            }
-        }
-        checkReadable(model, "model file", ModelFile.DEFAULT_MAX_BYTES);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(model), 1 << 16)) {
-            return ModelFile.read(in, ModelFile.DEFAULT_MAX_BYTES, architecture).network();
-        } catch (ModelFormatException e) {
-            String message = e.getMessage();
-            if (arch != null && message.startsWith("architecture")) {
-                throw new UserInputException("architecture file " + arch + " (for model " + model + "): " + message);
-            }
-            throw new UserInputException("model file " + model + ": " + message);
-        } catch (IOException e) {
-            throw new UserInputException("cannot read model file " + model + ": " + describe(e));
-        }
-    }
-
     private LabeledInputs loadInputs(Network network) throws UserInputException {
-        checkReadable(inputs, "inputs file", MAX_INPUT_BYTES);
+        InputFiles.checkReadable(inputs, "inputs file", MAX_INPUT_BYTES);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(inputs), 1 << 16)) {
             return LabeledInputs.read(in, network.inputSize(), network.numClasses(), MAX_INPUT_BYTES);
         } catch (ModelFormatException e) {
             throw new UserInputException("inputs file " + inputs + ": " + e.getMessage());
         } catch (IOException e) {
-            throw new UserInputException("cannot read inputs file " + inputs + ": " + describe(e));
+            throw new UserInputException("cannot read inputs file " + inputs + ": " + InputFiles.describe(e));
         }
     }
 
@@ -257,46 +223,5 @@ final class BoundsCommand implements Callable<Integer> {
                 }
             }
         }
-    }
-
-    private static void checkReadable(Path path, String what, long maxBytes) throws UserInputException {
-        if (!Files.exists(path)) {
-            throw new UserInputException(what + " " + path + " not found");
-        }
-        if (Files.isDirectory(path)) {
-            throw new UserInputException(what + " " + path + " is a directory");
-        }
-        if (!Files.isReadable(path)) {
-            throw new UserInputException(what + " " + path + " is not readable");
-        }
-        try {
-            long size = Files.size(path);
-            if (Files.isRegularFile(path) && size > maxBytes) {
-                throw new UserInputException(what + " " + path + " is " + size + " bytes, larger than the limit of "
-                        + maxBytes + " bytes");
-            }
-        } catch (IOException e) {
-            throw new UserInputException("cannot read " + what + " " + path + ": " + describe(e));
-        }
-    }
-
-    private static byte[] readLimited(Path path, String what, long maxBytes) throws UserInputException {
-        checkReadable(path, what, maxBytes);
-        try (InputStream in = Files.newInputStream(path)) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (bytes.length > maxBytes) {
-                throw new UserInputException(what + " " + path + " is larger than the limit of " + maxBytes + " bytes");
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw new UserInputException("cannot read " + what + " " + path + ": " + describe(e));
-        }
-    }
-
-    private static String describe(IOException e) {
-        String m = e.getMessage();
-        String kind = e.getClass().getSimpleName().replaceAll("Exception$", "")
-                .replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
-        return m == null ? kind : kind + ": " + m;
     }
 }

@@ -10,16 +10,21 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code robustcert} command. Exit codes: 0 success, 2 bad usage or bad input (one line on
- * stderr, nothing on stdout), 70 internal error.
+ * The {@code robustcert} command. Exit codes: 0 success, 1 thresholds not met ({@code certify}), 2 bad
+ * usage or bad input (one line on stderr, nothing on stdout), 3 unsoundness alarm ({@code certify}), 70
+ * internal error.
  */
 @Command(name = "robustcert",
         mixinStandardHelpOptions = true,
         version = "robustcert 0.1.0",
-        description = "Certified bounds for neural networks.",
-        subcommands = {BoundsCommand.class, CommandLine.HelpCommand.class})
+        description = "Certified bounds, attacks and robustness gates for neural networks.",
+        subcommands = {BoundsCommand.class, CertifyCommand.class, AttackCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
+    /** The model does not meet the thresholds. */
+    public static final int EXIT_FAIL = 1;
+    /** A certified sample was broken by a checked adversarial example: some bound is unsound. */
+    public static final int EXIT_UNSOUND = 3;
     /** Bad usage or bad input. */
     public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
     /** An unexpected failure (EX_SOFTWARE). */
@@ -45,9 +50,15 @@ public final class Main implements Runnable {
 
     /** Runs the command line; returns the exit code. Writes results to {@code out}, problems to {@code err}. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, out, err, CommandLine.defaultFactory());
+    }
+
+    /** As {@link #run(String[], PrintWriter, PrintWriter)}, with commands made by {@code factory} (tests). */
+    static int run(String[] args, PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
         NativeBackend.select();
+        System.setProperty("java.awt.headless", "true");
         try {
-            CommandLine cmd = commandLine(out, err);
+            CommandLine cmd = commandLine(out, err, factory);
             return cmd.execute(args);
         } catch (Throwable t) {
             // Errors (out of memory, native library failures) escape picocli's handlers.
@@ -60,8 +71,8 @@ public final class Main implements Runnable {
         }
     }
 
-    static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cmd = new CommandLine(new Main());
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, CommandLine.IFactory factory) {
+        CommandLine cmd = new CommandLine(new Main(), factory);
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setParameterExceptionHandler((ex, args) -> {

@@ -56,9 +56,14 @@ final class Cli {
     }
 
     static Result run(String... args) {
+        return run(picocli.CommandLine.defaultFactory(), args);
+    }
+
+    /** Runs with commands made by {@code factory} (to inject bound methods). */
+    static Result run(picocli.CommandLine.IFactory factory, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err), factory);
         return new Result(code, out.toString(), err.toString());
     }
 

@@ -140,6 +140,18 @@ public final class Dataset {
         return out;
     }
 
+    /** Example {@code i} as doubles: exactly the float32 values {@link #image} gives, C·H·W order. */
+    public double[] imageAsDoubles(int i) {
+        Objects.checkIndex(i, size);
+        int n = exampleLength();
+        double[] out = new double[n];
+        int base = i * n;
+        for (int k = 0; k < n; k++) {
+            out[k] = TO_UNIT[pixels[base + k] & 0xFF];
+        }
+        return out;
+    }
+
     /** Writes example {@code i} as floats in [0,1] (C·H·W) into {@code dst} from {@code offset}. */
     public void copyImage(int i, float[] dst, int offset) {
         Objects.checkIndex(i, size);

@@ -1,0 +1,158 @@
+package io.robustcert.cli;
+
+import io.robustcert.core.attack.PgdOptions;
+import io.robustcert.core.bound.BoundMethod;
+import io.robustcert.core.data.DatasetRef;
+import io.robustcert.core.eval.EvaluationReport;
+import io.robustcert.core.eval.EvaluationSettings;
+import io.robustcert.core.eval.Evaluator;
+import io.robustcert.core.eval.Gate;
+import io.robustcert.core.relax.FixedSlopeRule;
+import io.robustcert.core.tensor.Precision;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code robustcert certify}: Standard / PGD / Verified error of a model on a dataset at ε, and a gate on
+ * the verified accuracy and the PGD error. The evaluation runs in this process; a remote variant would
+ * send the same settings to the certifier service and apply the same {@link Gate} to its report.
+ */
+@Command(name = "certify",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Certifies a model on a dataset at EPS with sound bounds, attacks it with PGD, prints the table of "
+                    + "Standard / PGD / Verified error (%) and checks the thresholds.",
+            "Exit codes: 0 thresholds met, 1 not met, 2 bad usage or bad input, 3 unsoundness alarm (a certified "
+                    + "sample broken by a checked adversarial example; wins over 1), 70 internal error."},
+        sortOptions = false)
+final class CertifyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    EvaluationOptions options;
+
+    @Option(names = "--method", split = ",", defaultValue = "ibp,crown-ibp", paramLabel = "ibp|crown-ibp|crown",
+            description = "Bound methods, comma-separated; the verified error takes the best (default: ${DEFAULT-VALUE}).")
+    List<String> methods;
+
+    @Option(names = "--slopes", defaultValue = "adaptive", paramLabel = "adaptive|zero|one|same",
+            description = "Lower ReLU slope rule of crown-ibp and crown (default: ${DEFAULT-VALUE}).")
+    String slopes;
+
+    @Option(names = "--mode", defaultValue = "sound", paramLabel = "sound|fast",
+            description = "sound: float64 with rigorous rounding (a proof); fast: float32 (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--min-verified-accuracy", required = true, paramLabel = "A",
+            description = "Least fraction of samples verified, in [0,1].")
+    double minVerifiedAccuracy;
+
+    @Option(names = "--max-pgd-error", paramLabel = "P", description = "Largest fraction broken by the attack, in [0,1].")
+    Double maxPgdError;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Writes report.json (every verdict) and errors.png (the chart) into DIR.")
+    Path out;
+
+    private final BoundMethods available;
+
+    CertifyCommand() {
+        this(BoundMethods.standard());
+    }
+
+    CertifyCommand(BoundMethods available) {
+        this.available = available;
+    }
+
+    @Override
+    public Integer call() throws UserInputException {
+        PgdOptions attack;
+        DatasetRef ref;
+        Precision precision;
+        List<BoundMethod> bounds;
+        Gate gate;
+        try {
+            attack = options.attack();
+            ref = options.dataset();
+            precision = parse("--mode", () -> Precision.parse(mode));
+            FixedSlopeRule rule = parse("--slopes", () -> FixedSlopeRule.parse(slopes));
+            bounds = parse("--method", () -> available.parse(methods, rule));
+            gate = parse("thresholds", () -> new Gate(minVerifiedAccuracy, maxPgdError));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Path outDir = out == null ? null : ReportFiles.prepare(out);
+        EvaluationOptions.Loaded loaded = options.load(ref);
+
+        EvaluationReport report;
+        try {
+            report = new Evaluator(new EvaluationSettings(attack, bounds, precision, options.batchSize))
+                    .evaluate(loaded.network(), loaded.data());
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException(e.getMessage());
+        }
+        Gate.Decision decision = gate.decide(report);
+
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.println("model " + options.model + ", " + ref + ", attack: " + describe(attack));
+        stdout.println(ErrorTableText.render(report.table()));
+        stdout.println(String.format(Locale.ROOT, "%s (min verified accuracy %s%s)%s", decision.outcome(),
+                minVerifiedAccuracy, maxPgdError == null ? "" : ", max PGD error " + maxPgdError,
+                decision.reasons().isEmpty() ? "" : ": " + String.join("; ", decision.reasons())));
+        stdout.flush();
+
+        if (outDir != null) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("model", options.model.toString());
+            json.put("gate", Map.of("minVerifiedAccuracy", minVerifiedAccuracy,
+                    "maxPgdError", maxPgdError == null ? "none" : maxPgdError,
+                    "outcome", decision.outcome().name(), "reasons", decision.reasons()));
+            json.put("report", report);
+            ReportFiles.writeJson(outDir.resolve("report.json"), json);
+            try {
+                ErrorChart.write(report.table(), options.model.getFileName() + " on " + ref, outDir.resolve("errors.png"));
+            } catch (IOException e) {
+                throw new UserInputException("cannot write " + outDir.resolve("errors.png") + ": " + InputFiles.describe(e));
+            }
+        }
+        if (report.unsound()) {
+            Path saved = ReportFiles.saveAlarms(report, options.model, outDir);
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("UNSOUND: " + report.alarms().size() + " certificate(s) contradicted by checked adversarial "
+                    + "examples (methods " + report.alarms().stream().map(a -> a.method()).distinct().toList()
+                    + "; samples " + report.alarms().stream().map(a -> a.sample()).distinct().limit(20).toList()
+                    + "); the samples are saved in " + saved);
+            err.flush();
+            return Main.EXIT_UNSOUND;
+        }
+        return decision.outcome() == Gate.Outcome.PASS ? 0 : Main.EXIT_FAIL;
+    }
+
+    static String describe(PgdOptions a) {
+        return String.format(Locale.ROOT, "%d steps, step %s (%s), %s start, %d restart(s), %s loss%s", a.steps(),
+                a.stepSize(), a.schedule().name().toLowerCase(Locale.ROOT), a.randomStart() ? "random" : "clean",
+                a.restarts(), a.loss().label(), a.multiTargeted() ? ", multi-targeted" : "");
+    }
+
+    private static <T> T parse(String option, java.util.function.Supplier<T> f) {
+        try {
+            return f.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
+        }
+    }
+}
