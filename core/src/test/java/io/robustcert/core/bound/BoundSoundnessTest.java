@@ -44,7 +44,8 @@ class BoundSoundnessTest {
     static List<BoundMethod> methods() {
         return List.of(new Ibp(), new CrownIbp(FixedSlopeRule.ADAPTIVE), new CrownIbp(FixedSlopeRule.ZERO),
                 new CrownIbp(FixedSlopeRule.ONE), new CrownIbp(FixedSlopeRule.SAME), new Crown(FixedSlopeRule.ADAPTIVE),
-                new Crown(FixedSlopeRule.SAME), new BetaMix(0.5, FixedSlopeRule.ADAPTIVE));
+                new Crown(FixedSlopeRule.SAME), new BetaMix(0.5, FixedSlopeRule.ADAPTIVE),
+                new io.robustcert.core.train.GradientSlopeBound(3));
     }
 
     static Stream<Arguments> cases() {
