@@ -1,0 +1,8 @@
+package io.robustcert.certifier.grpc;
+
+import io.quarkus.grpc.GrpcService;
+import io.robustcert.v1.MutinyCertifierServiceGrpc;
+
+@GrpcService
+public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierServiceImplBase {
+}
