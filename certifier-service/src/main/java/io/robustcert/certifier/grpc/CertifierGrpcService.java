@@ -42,8 +42,14 @@ public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierSe
         } catch (TooMuchWorkException e) {
             return Uni.createFrom().failure(GrpcErrors.resourceExhausted(e.reason(), e.getMessage(),
                     Map.of("inputCount", Long.toString(e.requested()), "maxInputs", Long.toString(e.limit()))));
-        } catch (RuntimeException | OutOfMemoryError e) {
-            // A bug or an exhausted JVM, not the caller's fault: log it here, keep the trace off the wire.
+        } catch (OutOfMemoryError e) {
+            // Heap or ND4J's off-heap cap: this request needs more than the instance has. Refuse it; the
+            // memory it held is released with it.
+            LOG.warnf("Certify %s ran out of memory: %s", request.getRequestId(), e.getMessage());
+            return Uni.createFrom().failure(GrpcErrors.resourceExhausted("MEMORY_EXHAUSTED",
+                    "the request needs more memory than this certifier has; send fewer inputs per request", Map.of()));
+        } catch (RuntimeException e) {
+            // A bug, not the caller's fault: log it here, keep the trace off the wire.
             LOG.errorf(e, "Certify %s failed", request.getRequestId());
             return Uni.createFrom().failure(GrpcErrors.internal("certification failed: " + e.getClass().getSimpleName()));
         }
