@@ -1,0 +1,2 @@
+/** The certifier's configuration. */
+package io.robustcert.certifier.config;
