@@ -226,8 +226,13 @@ public final class Tape {
         long rows = ta ? a.size(1) : a.size(0);
         long cols = tb ? b.size(0) : b.size(1);
         INDArray out = Nd4j.createUninitialized(dataType, rows, cols);
-        Nd4j.gemm(a.dup('c'), b.dup('c'), out, ta, tb, 1.0, 0.0);
+        Nd4j.gemm(plain(a), plain(b), out, ta, tb, 1.0, 0.0);
         return out;
+    }
+
+    /** The array itself when it is a dense row-major buffer of its own, else a copy that is. */
+    private static INDArray plain(INDArray a) {
+        return a.ordering() == 'c' && !a.isView() ? a : a.dup('c');
     }
 
     // ---- indexing ----

@@ -71,9 +71,8 @@ class TrainerTest {
         TrainingConfig c = config(method, 3);
         Trainer trainer = new Trainer(c, train, test);
         TrainingState a = run(trainer, trainer.start(), 3);
-        TrainingState b = run(trainer, trainer.start(), 3);
-        assertSameWeights(a, b);
-
+        // A second run from the same seed, interrupted after epoch 2, saved, restored and continued: equal to
+        // the first bit for bit (which also shows that the same seed gives the same weights).
         TrainingState first = run(trainer, trainer.start(), 2);
         ByteArrayOutputStream model = new ByteArrayOutputStream();
         ByteArrayOutputStream state = new ByteArrayOutputStream();
@@ -95,7 +94,8 @@ class TrainerTest {
     @Test
     void ibpTrainingLearnsTheSyntheticTask() {
         Dataset train = data(192, 3);
-        Trainer trainer = new Trainer(config("ibp", 8), train, data(40, 4));
+        TrainingConfig c = TrainingConfig.of(null, List.of(config("ibp", 8).settings(), Map.of("smoothness_every", "0")));
+        Trainer trainer = new Trainer(c, train, data(40, 4));
         TrainingState s = run(trainer, trainer.start(), 8);
         EpochMetrics last = s.history().get(7);
         assertTrue(last.cleanError() < 0.2, "clean error " + last.cleanError());
