@@ -1,0 +1,115 @@
+package io.robustcert.k8s.kustomize;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KustomizeRendererTest {
+  private static final Path FIXTURES = Path.of("src/test/resources/kustomize");
+
+  @TempDir Path dir;
+
+  @Test
+  void overlayRendersToTheHandRenderedExpectation() {
+    List<ObjectNode> rendered = KustomizeRenderer.render(FIXTURES.resolve("overlay/overlay"));
+    List<JsonNode> expected = Yaml.readDocuments(FIXTURES.resolve("overlay/expected.yaml"));
+    assertEquals(expected, List.copyOf(rendered));
+  }
+
+  @Test
+  void renderedOutputReadsBackAsTheSameObjects() throws IOException {
+    List<ObjectNode> rendered = KustomizeRenderer.render(FIXTURES.resolve("overlay/overlay"));
+    assertEquals(List.copyOf(rendered), Yaml.readDocuments(Yaml.write(rendered)));
+  }
+
+  @Test
+  void unsupportedKustomizationFieldsAreRefused() throws IOException {
+    write("kustomization.yaml", "resources: [a.yaml]\ncommonLabels: {a: b}\n");
+    write("a.yaml", configMap("a"));
+    assertMessage("unsupported field 'commonLabels'");
+  }
+
+  @Test
+  void labelsOnSelectorsAreRefused() throws IOException {
+    write("kustomization.yaml", "resources: [a.yaml]\nlabels:\n  - pairs: {a: b}\n    includeSelectors: true\n");
+    write("a.yaml", configMap("a"));
+    assertMessage("only metadata labels are supported");
+  }
+
+  @Test
+  void aFailingTestOperationStopsTheRender() throws IOException {
+    write("kustomization.yaml", "resources: [a.yaml]\npatches:\n  - target: {kind: ConfigMap}\n"
+        + "    patch: '[{op: test, path: /data/k, value: other}]'\n");
+    write("a.yaml", configMap("a"));
+    assertMessage("test failed");
+  }
+
+  @Test
+  void aPatchOnAMissingPathIsAnError() throws IOException {
+    write("kustomization.yaml", "resources: [a.yaml]\npatches:\n  - target: {kind: ConfigMap}\n"
+        + "    patch: '[{op: replace, path: /data/missing, value: x}]'\n");
+    write("a.yaml", configMap("a"));
+    assertMessage("no such path element 'missing'");
+  }
+
+  @Test
+  void aPatchThatMatchesNothingIsAnError() throws IOException {
+    write("kustomization.yaml", "resources: [a.yaml]\npatches:\n  - target: {kind: Secret}\n"
+        + "    patch: '[{op: add, path: /data/x, value: y}]'\n");
+    write("a.yaml", configMap("a"));
+    assertMessage("matches no object");
+  }
+
+  @Test
+  void unsupportedPatchOperationsAreRefused() throws IOException {
+    write("kustomization.yaml", "resources: [a.yaml]\npatches:\n  - target: {kind: ConfigMap}\n"
+        + "    patch: '[{op: move, from: /data/k, path: /data/j}]'\n");
+    write("a.yaml", configMap("a"));
+    assertMessage("unsupported field 'from'");
+  }
+
+  @Test
+  void missingResourcesAndDuplicateObjectsAreErrors() throws IOException {
+    write("kustomization.yaml", "resources: [a.yaml, b.yaml]\n");
+    write("a.yaml", configMap("a"));
+    assertMessage("resource 'b.yaml' not found");
+    write("b.yaml", configMap("a"));
+    assertMessage("duplicate object v1 ConfigMap a");
+  }
+
+  @Test
+  void duplicateYamlKeysAreErrors() throws IOException {
+    write("kustomization.yaml", "resources: [a.yaml]\n");
+    write("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v}\ndata: {k: w}\n");
+    assertMessage("Duplicate field 'data'");
+  }
+
+  @Test
+  void aNamespaceOnAClusterScopedObjectIsRefused() throws IOException {
+    write("kustomization.yaml", "namespace: x\nresources: [a.yaml]\n");
+    write("a.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: y}\n");
+    assertMessage("cluster-scoped");
+  }
+
+  private void assertMessage(String fragment) {
+    KustomizeException e = assertThrows(KustomizeException.class, () -> KustomizeRenderer.render(dir));
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
+
+  private void write(String name, String text) throws IOException {
+    Files.writeString(dir.resolve(name), text);
+  }
+
+  private static String configMap(String name) {
+    return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + "}\ndata: {k: v}\n";
+  }
+}
