@@ -80,8 +80,11 @@ public final class JsonPatch {
       }
       case "replace" -> {
         child(parent, last);
-        remove(parent, last);
-        add(parent, last, value.deepCopy());
+        if (parent.isArray()) {
+          ((ArrayNode) parent).set(index(parent, last, false), value.deepCopy());
+        } else {
+          ((ObjectNode) parent).set(last, value.deepCopy());
+        }
       }
       default -> add(parent, last, value.deepCopy());
     }
