@@ -113,6 +113,8 @@ class ManifestPolicyTest {
     Container trainer = job.getTemplate().getSpec().getContainers().get(0);
     assertEquals(new Quantity("1"), trainer.getResources().getLimits().get(Policies.GPU), "a whole GPU, in limits");
     assertTrue(trainer.getImage().contains("trainer-service-cuda:"), trainer.getImage());
+    assertEquals(new Quantity("16Gi"), job.getTemplate().getSpec().getVolumes().get(0).getEmptyDir().getSizeLimit(),
+        "room for the unpacked CUDA libraries");
     assertTrue(job.getTemplate().getSpec().getTolerations().stream()
         .anyMatch(t -> t.getKey().equals(Policies.GPU) && t.getEffect().equals("NoSchedule")));
   }
