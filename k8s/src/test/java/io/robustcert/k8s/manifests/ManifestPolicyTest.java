@@ -243,6 +243,26 @@ class ManifestPolicyTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void onlyTrainerServiceTouchesTheKubernetesApiAndOnlyForItsJobs(String overlay) {
+    var role = Overlays.named(overlay, io.fabric8.kubernetes.api.model.rbac.Role.class, "trainer-service-jobs");
+    List<String> rules = role.getRules().stream().map(r -> r.getApiGroups() + " " + r.getResources() + " "
+        + r.getResourceNames() + " " + r.getVerbs()).toList();
+    assertEquals(List.of("[batch] [jobs] [] [create, list, watch, delete]",
+        "[] [podtemplates] [robustcert-trainer-job] [get]"), rules);
+    var binding = Overlays.named(overlay, io.fabric8.kubernetes.api.model.rbac.RoleBinding.class, "trainer-service-jobs");
+    assertEquals("trainer-service", binding.getSubjects().get(0).getName());
+    assertEquals("robustcert", binding.getSubjects().get(0).getNamespace());
+    for (PodSpecs pod : pods(overlay)) {
+      String account = pod.spec().getServiceAccountName();
+      boolean trainerService = pod.owner().equals("Deployment trainer-service");
+      assertEquals(trainerService ? "trainer-service" : "robustcert-workload", account, pod.owner());
+    }
+    var workload = Overlays.named(overlay, io.fabric8.kubernetes.api.model.ServiceAccount.class, "robustcert-workload");
+    assertEquals(Boolean.FALSE, workload.getAutomountServiceAccountToken(), "no API token where none is needed");
+  }
+
   @Test
   void everyOverlayHasTheSameObjectsUnderTheSameNames() {
     Set<String> base = ids(Overlays.BASE);

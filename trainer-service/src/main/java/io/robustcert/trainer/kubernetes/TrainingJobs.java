@@ -114,8 +114,17 @@ public final class TrainingJobs {
     return delete(managed().withLabel(TrainingJobFactory.SWEEP_ID, sweepId)).size();
   }
 
+  /**
+   * Lists, then deletes each Job by name with its pods (background propagation): one delete per Job keeps
+   * the RBAC role at list and delete, without deletecollection.
+   */
   private List<StatusDetails> delete(FilterWatchListDeletable<Job, JobList, ScalableResource<Job>> jobs) {
-    return jobs.withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+    List<StatusDetails> deleted = new ArrayList<>();
+    for (Job job : jobs.list().getItems()) {
+      deleted.addAll(client.batch().v1().jobs().inNamespace(settings.namespace()).resource(job)
+          .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+    }
+    return deleted;
   }
 
   private FilterWatchListDeletable<Job, JobList, ScalableResource<Job>> managed() {
