@@ -33,48 +33,43 @@ class KustomizeRendererTest {
 
   @Test
   void unsupportedKustomizationFieldsAreRefused() throws IOException {
-    write("kustomization.yaml", "resources: [a.yaml]\ncommonLabels: {a: b}\n");
-    write("a.yaml", configMap("a"));
-    assertMessage("unsupported field 'commonLabels'");
+    assertRejected("commonLabels: {a: b}\n", "unsupported field 'commonLabels'");
   }
 
   @Test
   void labelsOnSelectorsAreRefused() throws IOException {
-    write("kustomization.yaml", "resources: [a.yaml]\nlabels:\n  - pairs: {a: b}\n    includeSelectors: true\n");
-    write("a.yaml", configMap("a"));
-    assertMessage("only metadata labels are supported");
+    assertRejected("labels:\n  - pairs: {a: b}\n    includeSelectors: true\n", "only metadata labels are supported");
   }
 
   @Test
   void aFailingTestOperationStopsTheRender() throws IOException {
-    write("kustomization.yaml", "resources: [a.yaml]\npatches:\n  - target: {kind: ConfigMap}\n"
-        + "    patch: '[{op: test, path: /data/k, value: other}]'\n");
-    write("a.yaml", configMap("a"));
-    assertMessage("test failed");
+    assertRejected(patch("ConfigMap", "{op: test, path: /data/k, value: other}"), "test failed");
   }
 
   @Test
   void aPatchOnAMissingPathIsAnError() throws IOException {
-    write("kustomization.yaml", "resources: [a.yaml]\npatches:\n  - target: {kind: ConfigMap}\n"
-        + "    patch: '[{op: replace, path: /data/missing, value: x}]'\n");
-    write("a.yaml", configMap("a"));
-    assertMessage("no such path element 'missing'");
+    assertRejected(patch("ConfigMap", "{op: replace, path: /data/missing, value: x}"), "no such path element 'missing'");
   }
 
   @Test
   void aPatchThatMatchesNothingIsAnError() throws IOException {
-    write("kustomization.yaml", "resources: [a.yaml]\npatches:\n  - target: {kind: Secret}\n"
-        + "    patch: '[{op: add, path: /data/x, value: y}]'\n");
-    write("a.yaml", configMap("a"));
-    assertMessage("matches no object");
+    assertRejected(patch("Secret", "{op: add, path: /data/x, value: y}"), "matches no object");
   }
 
   @Test
   void unsupportedPatchOperationsAreRefused() throws IOException {
-    write("kustomization.yaml", "resources: [a.yaml]\npatches:\n  - target: {kind: ConfigMap}\n"
-        + "    patch: '[{op: move, from: /data/k, path: /data/j}]'\n");
+    assertRejected(patch("ConfigMap", "{op: move, from: /data/k, path: /data/j}"), "unsupported field 'from'");
+  }
+
+  /** A kustomization of one ConfigMap plus {@code extra} must fail with a message containing {@code fragment}. */
+  private void assertRejected(String extra, String fragment) throws IOException {
+    write("kustomization.yaml", "resources: [a.yaml]\n" + extra);
     write("a.yaml", configMap("a"));
-    assertMessage("unsupported field 'from'");
+    assertMessage(fragment);
+  }
+
+  private static String patch(String kind, String operation) {
+    return "patches:\n  - target: {kind: " + kind + "}\n    patch: '[" + operation + "]'\n";
   }
 
   @Test

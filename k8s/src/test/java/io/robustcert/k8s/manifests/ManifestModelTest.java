@@ -12,9 +12,9 @@ import io.robustcert.k8s.kustomize.Yaml;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Every overlay renders, and every rendered object is a valid instance of its model class. */
 class ManifestModelTest {

@@ -102,7 +102,8 @@ class TrainingJobsTest {
   void theWatchRelaysEachPhaseOnce() throws Exception {
     BlockingQueue<TrainingJobStatus> statuses = new LinkedBlockingQueue<>();
     String runId = jobs.submit(REQUEST);
-    try (Watch ignored = jobs.watchRun(runId, statuses::add)) {
+    Watch watch = jobs.watchRun(runId, statuses::add);
+    try {
       assertEquals(TrainingPhase.PENDING, next(statuses).phase());
       setStatus(runId, new JobStatusBuilder().withActive(1).build());
       TrainingJobStatus running = next(statuses);
@@ -113,6 +114,8 @@ class TrainingJobsTest {
       assertEquals(TrainingPhase.SUCCEEDED, next(statuses).phase(), "the unchanged RUNNING write is not relayed");
       jobs.cancel(runId);
       assertEquals(null, statuses.poll(1, TimeUnit.SECONDS), "nothing after a final phase");
+    } finally {
+      watch.close();
     }
     assertTrue(jobs.status(runId).isEmpty(), "deleted");
   }
@@ -121,7 +124,8 @@ class TrainingJobsTest {
   void aFailedJobIsRelayedWithItsReason() throws Exception {
     BlockingQueue<TrainingJobStatus> statuses = new LinkedBlockingQueue<>();
     String runId = jobs.submit(REQUEST);
-    try (Watch ignored = jobs.watch(statuses::add)) {
+    Watch watch = jobs.watch(statuses::add);
+    try {
       assertEquals(TrainingPhase.PENDING, next(statuses).phase());
       setStatus(runId, new JobStatusBuilder().withFailed(4).withConditions(new JobConditionBuilder().withType("Failed")
           .withStatus("True").withReason("BackoffLimitExceeded").withMessage("Job has reached the specified backoff limit")
@@ -130,6 +134,8 @@ class TrainingJobsTest {
       assertEquals(TrainingPhase.FAILED, failed.phase());
       assertEquals(4, failed.failedPods());
       assertEquals("BackoffLimitExceeded: Job has reached the specified backoff limit", failed.message());
+    } finally {
+      watch.close();
     }
     assertEquals(TrainingPhase.FAILED, jobs.status(runId).orElseThrow().phase());
   }
@@ -140,7 +146,8 @@ class TrainingJobsTest {
     SweepSubmission sweep = jobs.submitSweep(new SweepRequest(List.of("ibp"), List.of(0.1, 0.2, 0.3), List.of(0L),
         "mnist", 1, "/var/lib/robustcert/checkpoints", null));
     String other = jobs.submit(REQUEST);
-    try (Watch ignored = jobs.watchSweep(sweep.sweepId(), statuses::add)) {
+    Watch watch = jobs.watchSweep(sweep.sweepId(), statuses::add);
+    try {
       for (int i = 0; i < 3; i++) {
         assertEquals(TrainingPhase.PENDING, next(statuses).phase());
       }
@@ -152,6 +159,8 @@ class TrainingJobsTest {
       assertEquals(2, jobs.cancelSweep(sweep.sweepId()));
       Set<String> rest = Set.of(next(statuses).runId(), next(statuses).runId());
       assertEquals(Set.copyOf(sweep.runIds().subList(1, 3)), rest);
+    } finally {
+      watch.close();
     }
     assertFalse(jobs.cancel(sweep.runIds().get(0)), "already gone");
     assertTrue(jobs.status(other).isPresent(), "a run outside the sweep is untouched");
