@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplate;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
@@ -61,7 +62,10 @@ public final class TrainingJobFactory {
       labels.put(SWEEP_ID, sweepId);
     }
     labels.put(METHOD, request.method());
-    Map<String, String> podLabels = new LinkedHashMap<>(pod.getMetadata() == null || pod.getMetadata().getLabels() == null
+    if (pod.getMetadata() == null) {
+      pod.setMetadata(new ObjectMeta());
+    }
+    Map<String, String> podLabels = new LinkedHashMap<>(pod.getMetadata().getLabels() == null
         ? Map.of() : pod.getMetadata().getLabels());
     podLabels.putAll(labels);
     pod.getMetadata().setLabels(podLabels);

@@ -196,6 +196,14 @@ class TrainingJobsTest {
         e.getMessage());
   }
 
+  @Test
+  void aTemplateWithoutTheTrainingContainerIsAClearError() {
+    TrainingJobs other = new TrainingJobs(client, new TrainingJobSettings(NAMESPACE, "robustcert-trainer-job", "learner",
+        1, 60, null), () -> "x");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.submit(REQUEST));
+    assertEquals("PodTemplate robustcert-trainer-job has no container named learner", e.getMessage());
+  }
+
   private void setStatus(String runId, io.fabric8.kubernetes.api.model.batch.v1.JobStatus status) {
     Job job = client.batch().v1().jobs().inNamespace(NAMESPACE).withName(runId).get();
     job.setStatus(status);
