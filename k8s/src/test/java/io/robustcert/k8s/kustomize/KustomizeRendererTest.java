@@ -10,8 +10,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class KustomizeRendererTest {
   private static final Path FIXTURES = Path.of("src/test/resources/kustomize");
@@ -31,34 +35,25 @@ class KustomizeRendererTest {
     assertEquals(List.copyOf(rendered), Yaml.readDocuments(Yaml.write(rendered)));
   }
 
-  @Test
-  void unsupportedKustomizationFieldsAreRefused() throws IOException {
-    assertRejected("commonLabels: {a: b}\n", "unsupported field 'commonLabels'");
+  static Stream<Arguments> refusals() {
+    return Stream.of(
+        Arguments.of("an unsupported field", "commonLabels: {a: b}\n", "unsupported field 'commonLabels'"),
+        Arguments.of("labels on selectors", "labels:\n  - pairs: {a: b}\n    includeSelectors: true\n",
+            "only metadata labels are supported"),
+        Arguments.of("a failing test operation", patch("ConfigMap", "{op: test, path: /data/k, value: other}"),
+            "test failed"),
+        Arguments.of("a patch on a missing path", patch("ConfigMap", "{op: replace, path: /data/missing, value: x}"),
+            "no such path element 'missing'"),
+        Arguments.of("a patch that matches nothing", patch("Secret", "{op: add, path: /data/x, value: y}"),
+            "matches no object"),
+        Arguments.of("an unsupported operation", patch("ConfigMap", "{op: move, from: /data/k, path: /data/j}"),
+            "unsupported field 'from'"));
   }
 
-  @Test
-  void labelsOnSelectorsAreRefused() throws IOException {
-    assertRejected("labels:\n  - pairs: {a: b}\n    includeSelectors: true\n", "only metadata labels are supported");
-  }
-
-  @Test
-  void aFailingTestOperationStopsTheRender() throws IOException {
-    assertRejected(patch("ConfigMap", "{op: test, path: /data/k, value: other}"), "test failed");
-  }
-
-  @Test
-  void aPatchOnAMissingPathIsAnError() throws IOException {
-    assertRejected(patch("ConfigMap", "{op: replace, path: /data/missing, value: x}"), "no such path element 'missing'");
-  }
-
-  @Test
-  void aPatchThatMatchesNothingIsAnError() throws IOException {
-    assertRejected(patch("Secret", "{op: add, path: /data/x, value: y}"), "matches no object");
-  }
-
-  @Test
-  void unsupportedPatchOperationsAreRefused() throws IOException {
-    assertRejected(patch("ConfigMap", "{op: move, from: /data/k, path: /data/j}"), "unsupported field 'from'");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void unsupportedOrFailingKustomizationsAreRefused(String what, String extra, String fragment) throws IOException {
+    assertRejected(extra, fragment);
   }
 
   /** A kustomization of one ConfigMap plus {@code extra} must fail with a message containing {@code fragment}. */
