@@ -1,0 +1,65 @@
+package io.robustcert.k8s.manifests;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What each service does on Kafka, declared independently of users.yaml and topics.yaml so the tests can
+ * hold the manifests to it. When a service starts reading or writing another topic, this table changes
+ * first, and the tests then demand its KafkaTopic, its dead-letter topic and the matching ACLs.
+ *
+ * @param user the service's KafkaUser
+ * @param group its consumer group, or null for a pure producer
+ * @param consumes topics read; each needs a dead-letter topic {@code <topic>.dlq} that the service writes
+ * @param produces topics written (dead-letter topics excluded)
+ */
+record TopicUsage(String user, String group, List<String> consumes, List<String> produces) {
+  static final String CHECKPOINTS = "robustcert.checkpoints.v1";
+  static final String CERTIFICATES = "robustcert.certificates.v1";
+  static final String ATTACK_RESULTS = "robustcert.attack-results.v1";
+  static final String REPORTS = "robustcert.evaluation-reports.v1";
+  static final String ALARMS = "robustcert.soundness-alarms.v1";
+
+  static final List<TopicUsage> SERVICES = List.of(
+      new TopicUsage("robustcert-trainer", null, List.of(), List.of(CHECKPOINTS)),
+      new TopicUsage("robustcert-certifier", "robustcert-certifier", List.of(CHECKPOINTS, CERTIFICATES, ATTACK_RESULTS),
+          List.of(CERTIFICATES, REPORTS, ALARMS)),
+      new TopicUsage("robustcert-attack", "robustcert-attack", List.of(CHECKPOINTS), List.of(ATTACK_RESULTS)));
+
+  static String deadLetters(String topic) {
+    return topic + ".dlq";
+  }
+
+  /** Every topic any service touches, dead-letter topics included. */
+  static Set<String> allTopics() {
+    Set<String> topics = new TreeSet<>();
+    for (TopicUsage s : SERVICES) {
+      topics.addAll(s.produces());
+      s.consumes().forEach(t -> {
+        topics.add(t);
+        topics.add(deadLetters(t));
+      });
+    }
+    return topics;
+  }
+
+  /** The exact ACLs least privilege allows, as "type name Operation" strings. */
+  Set<String> expectedAcls() {
+    Set<String> acls = new TreeSet<>();
+    for (String topic : produces) {
+      acls.add("topic " + topic + " Write");
+      acls.add("topic " + topic + " Describe");
+    }
+    for (String topic : consumes) {
+      acls.add("topic " + topic + " Read");
+      acls.add("topic " + topic + " Describe");
+      acls.add("topic " + deadLetters(topic) + " Write");
+      acls.add("topic " + deadLetters(topic) + " Describe");
+    }
+    if (group != null) {
+      acls.add("group " + group + " Read");
+    }
+    return acls;
+  }
+}
