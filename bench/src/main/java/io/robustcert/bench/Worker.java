@@ -1,5 +1,8 @@
 package io.robustcert.bench;
 
+import io.robustcert.core.attack.Pgd;
+import io.robustcert.core.attack.PgdOptions;
+import io.robustcert.core.attack.PgdResult;
 import io.robustcert.core.bound.CrownIbp;
 import io.robustcert.core.bound.Ibp;
 import io.robustcert.core.bound.MarginBounds;
@@ -76,10 +79,12 @@ public final class Worker {
         LinfBall ball = new LinfBall(EPSILON, InputDomain.UNIT);
         Ibp ibp = new Ibp();
         CrownIbp crown = new CrownIbp();
+        Pgd pgd = new Pgd(pgd40(EPSILON, o.seed()));
         Supplier<Object> fn = switch (task) {
             case "forward" -> () -> net.forward(x, Precision.FAST);
             case "ibp" -> () -> ibp.compute(net, x, labels, ball, Precision.FAST);
             case "crown_ibp" -> () -> crown.compute(net, x, labels, ball, Precision.FAST);
+            case "pgd40" -> () -> pgd.attack(net, x, labels);
             default -> throw new IllegalArgumentException("unknown task " + task);
         };
 
@@ -135,12 +140,25 @@ public final class Worker {
         return r;
     }
 
+    /**
+     * The reference's pgd40: a uniform random start in the ball, 40 steps of ε/4 on cross-entropy, one
+     * restart, every step for every sample (no early stop). The engine also re-checks candidate points in
+     * float64 and evaluates each sample's lowest-margin points in float64 at the end: part of the timed work.
+     */
+    static PgdOptions pgd40(double eps, long seed) {
+        return new PgdOptions(eps, InputDomain.UNIT, 40, eps / 4, PgdOptions.StepSchedule.CONSTANT, true, 1,
+                PgdOptions.Loss.CROSS_ENTROPY, false, false, seed);
+    }
+
     /** A few numbers from the last result, to see that the work was done and is sane. */
     private static Map<String, Object> check(Object result) {
         Map<String, Object> c = new LinkedHashMap<>();
         if (result instanceof INDArray logits) {
             c.put("shape", Arrays.toString(logits.shape()));
             c.put("mean_logit", Proc.round(logits.meanNumber().doubleValue(), 6));
+        } else if (result instanceof PgdResult p) {
+            c.put("broken", p.brokenCount());
+            c.put("gradient_evaluations", p.gradientEvaluations());
         } else if (result instanceof MarginBounds m) {
             c.put("shape", Arrays.toString(m.lower().shape()));
             c.put("mean_lower_bound", Proc.round(m.lower().meanNumber().doubleValue(), 6));

@@ -115,31 +115,50 @@ final class CertifyCommand implements Callable<Integer> {
                 decision.reasons().isEmpty() ? "" : ": " + String.join("; ", decision.reasons())));
         stdout.flush();
 
-        if (outDir != null) {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("model", options.model.toString());
-            json.put("gate", Map.of("minVerifiedAccuracy", minVerifiedAccuracy,
-                    "maxPgdError", maxPgdError == null ? "none" : maxPgdError,
-                    "outcome", decision.outcome().name(), "reasons", decision.reasons()));
-            json.put("report", report);
-            ReportFiles.writeJson(outDir.resolve("report.json"), json);
+        // The alarm first: nothing after it (a full disk, an unwritable chart) may turn exit code 3 into another.
+        if (report.unsound()) {
+            PrintWriter err = spec.commandLine().getErr();
+            String what = "UNSOUND: " + report.alarms().size() + " certificate(s) contradicted by checked adversarial "
+                    + "examples (methods " + report.alarms().stream().map(a -> a.method()).distinct().toList()
+                    + "; samples " + report.alarms().stream().map(a -> a.sample()).distinct().limit(20).toList() + ")";
             try {
-                ErrorChart.write(report.table(), options.model.getFileName() + " on " + ref, outDir.resolve("errors.png"));
-            } catch (IOException e) {
-                throw new UserInputException("cannot write " + outDir.resolve("errors.png") + ": " + InputFiles.describe(e));
+                err.println(what + "; the samples are saved in " + ReportFiles.saveAlarms(report, options.model, outDir));
+            } catch (UserInputException e) {
+                err.println(what + "; saving them failed: " + e.getMessage());
+            }
+            err.flush();
+        }
+        if (outDir != null) {
+            try {
+                writeReport(outDir, report, decision, ref);
+            } catch (UserInputException e) {
+                if (!report.unsound()) {
+                    throw e;
+                }
+                spec.commandLine().getErr().println("error: " + e.getMessage());
             }
         }
         if (report.unsound()) {
-            Path saved = ReportFiles.saveAlarms(report, options.model, outDir);
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("UNSOUND: " + report.alarms().size() + " certificate(s) contradicted by checked adversarial "
-                    + "examples (methods " + report.alarms().stream().map(a -> a.method()).distinct().toList()
-                    + "; samples " + report.alarms().stream().map(a -> a.sample()).distinct().limit(20).toList()
-                    + "); the samples are saved in " + saved);
-            err.flush();
             return Main.EXIT_UNSOUND;
         }
         return decision.outcome() == Gate.Outcome.PASS ? 0 : Main.EXIT_FAIL;
+    }
+
+    private void writeReport(Path outDir, EvaluationReport report, Gate.Decision decision, DatasetRef ref)
+            throws UserInputException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", options.model.toString());
+        json.put("gate", Map.of("minVerifiedAccuracy", minVerifiedAccuracy,
+                "maxPgdError", maxPgdError == null ? "none" : maxPgdError,
+                "outcome", decision.outcome().name(), "reasons", decision.reasons()));
+        json.put("report", report);
+        ReportFiles.writeJson(outDir.resolve("report.json"), json);
+        Path chart = outDir.resolve("errors.png");
+        try {
+            ErrorChart.write(report.table(), options.model.getFileName() + " on " + ref, chart);
+        } catch (IOException e) {
+            throw new UserInputException("cannot write " + chart + ": " + InputFiles.describe(e));
+        }
     }
 
     static String describe(PgdOptions a) {

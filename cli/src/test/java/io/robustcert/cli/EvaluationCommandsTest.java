@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.robustcert.core.bound.BoundMethod;
-import io.robustcert.core.bound.MarginBounds;
-import io.robustcert.core.model.Network;
-import io.robustcert.core.perturb.LinfBall;
-import io.robustcert.core.tensor.Precision;
+import io.robustcert.core.testing.AlwaysVerified;
 import io.robustcert.core.testing.Fixtures;
 import io.robustcert.core.testing.RealMnist;
 import java.awt.image.BufferedImage;
@@ -18,7 +14,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -27,8 +22,6 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine;
 
 /**
@@ -49,27 +42,11 @@ class EvaluationCommandsTest {
         }
     }
 
-    /** Certifies everything: the bound method a test injects to check the alarm path. */
-    static final class AlwaysVerified implements BoundMethod {
-        @Override
-        public String label() {
-            return "always-verified";
-        }
-
-        @Override
-        public MarginBounds compute(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision p) {
-            boolean[] verified = new boolean[labels.length];
-            Arrays.fill(verified, true);
-            return new MarginBounds(label(), p, ball.epsilon(), Nd4j.ones(p.dataType(), labels.length,
-                    network.numClasses() - 1), verified, labels.clone());
-        }
-    }
-
     static final CommandLine.IFactory WITH_BROKEN_METHOD = new CommandLine.IFactory() {
         @Override
         public <K> K create(Class<K> cls) throws Exception {
             if (cls == CertifyCommand.class) {
-                return cls.cast(new CertifyCommand(BoundMethods.standard().with("always-verified", r -> new AlwaysVerified())));
+                return cls.cast(new CertifyCommand(BoundMethods.standard().with(AlwaysVerified.LABEL, r -> new AlwaysVerified())));
             }
             return CommandLine.defaultFactory().create(cls);
         }

@@ -1,5 +1,6 @@
 package io.robustcert.core.attack;
 
+import io.robustcert.core.layer.Layer;
 import io.robustcert.core.model.Network;
 import io.robustcert.core.tensor.Precision;
 import io.robustcert.core.tensor.Workspaces;
@@ -31,7 +32,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * The clean input is evaluated first. Then for each restart (outer) and each target (inner: one
  * untargeted run, or each wrong class when multi-targeted), every sample not yet stopped gets a lane: a
  * starting point (clean, or uniform in the ball ∩ domain from the lane's own seeded stream) and
- * {@code steps} steps. Lanes run in batches of at most {@value #CHUNK_ROWS} rows. With early stop, a broken
+ * {@code steps} steps. Lanes run in batches of at most {@value #CHUNK_ROWS} rows, fewer for wide networks
+ * ({@link #chunkRows}). With early stop, a broken
  * sample's lanes stop at the next step and it gets no further lanes. Because every lane's randomness
  * depends only on (seed, restart, target, sample) and later restarts can only add broken samples, the
  * samples broken with r restarts are also broken with more.
@@ -43,6 +45,12 @@ public final class Pgd {
 
     /** Rows per forward/backward batch. */
     static final int CHUNK_ROWS = 1024;
+    /**
+     * Bytes the widest layer output of one batch may take. Convolutions expand their input about 4-16×
+     * (im2col) on top of it, so this keeps an attack on mnist_medium near 1 GiB of native memory instead of
+     * several (1024 float64 rows of its first convolution's output alone are 205 MB).
+     */
+    static final long CHUNK_BYTES = 64L << 20;
     /** A float32 margin at most this (relative to 1 + max|z|) triggers the float64 check. */
     static final double CHECK_TOLERANCE = 1e-4;
 
@@ -166,8 +174,9 @@ public final class Pgd {
             for (int i = 0; i < states.length; i++) {
                 clean.add(new Lane(i, -1, states[i].x.clone()));
             }
-            for (int from = 0; from < clean.size(); from += CHUNK_ROWS) {
-                List<Lane> chunk = clean.subList(from, Math.min(clean.size(), from + CHUNK_ROWS));
+            int rows = chunkRows(network, Float.BYTES);
+            for (int from = 0; from < clean.size(); from += rows) {
+                List<Lane> chunk = clean.subList(from, Math.min(clean.size(), from + rows));
                 record(chunk, evaluate(chunk, false).logits);
             }
             for (int r = 0; r < options.restarts(); r++) {
@@ -180,8 +189,8 @@ public final class Pgd {
                         }
                     }
                 }
-                for (int from = 0; from < lanes.size(); from += CHUNK_ROWS) {
-                    runChunk(lanes.subList(from, Math.min(lanes.size(), from + CHUNK_ROWS)), r);
+                for (int from = 0; from < lanes.size(); from += rows) {
+                    runChunk(lanes.subList(from, Math.min(lanes.size(), from + rows)), r);
                 }
             }
             return finish();
@@ -376,8 +385,9 @@ public final class Pgd {
         /** Float64 logits of each point (a {@link Precision#SOUND} forward pass). */
         double[][] logits64(double[][] points) {
             double[][] out = new double[points.length][];
-            for (int from = 0; from < points.length; from += CHUNK_ROWS) {
-                int to = Math.min(points.length, from + CHUNK_ROWS);
+            int rows = chunkRows(network, Double.BYTES);
+            for (int from = 0; from < points.length; from += rows) {
+                int to = Math.min(points.length, from + rows);
                 double[] data = new double[(to - from) * n];
                 for (int row = from; row < to; row++) {
                     System.arraycopy(points[row], 0, data, (row - from) * n, n);
@@ -466,6 +476,15 @@ public final class Pgd {
             }
             return new PgdResult(options, samples, gradientEvaluations);
         }
+    }
+
+    /** Rows per batch: at most {@value #CHUNK_ROWS}, and the widest layer output within {@link #CHUNK_BYTES}. */
+    static int chunkRows(Network network, int bytesPerValue) {
+        long widest = network.inputSize();
+        for (Layer layer : network.layers()) {
+            widest = Math.max(widest, Layer.elements(layer.outputShape()));
+        }
+        return (int) Math.max(1, Math.min(CHUNK_ROWS, CHUNK_BYTES / (widest * bytesPerValue)));
     }
 
     /** z_y − max_{j≠y} z_j. */

@@ -17,7 +17,7 @@ import java.util.Map;
  * The fixtures under src/test/resources/data (written by make_fixtures.py) and the pixel formulas they
  * were written with.
  */
-final class DataFixtures {
+public final class DataFixtures {
 
     private DataFixtures() {}
 
@@ -85,7 +85,7 @@ final class DataFixtures {
     }
 
     /** A source over a directory. */
-    static DatasetSource directory(Path dir) {
+    public static DatasetSource directory(Path dir) {
         return new DatasetSource() {
             @Override
             public InputStream open(String name) throws IOException {

@@ -14,17 +14,14 @@ import io.robustcert.core.attack.PgdOptions;
 import io.robustcert.core.bound.BoundMethod;
 import io.robustcert.core.bound.CrownIbp;
 import io.robustcert.core.bound.Ibp;
-import io.robustcert.core.bound.MarginBounds;
 import io.robustcert.core.data.Dataset;
 import io.robustcert.core.model.Network;
-import io.robustcert.core.perturb.LinfBall;
 import io.robustcert.core.tensor.Precision;
+import io.robustcert.core.testing.AlwaysVerified;
 import io.robustcert.core.testing.RealMnist;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The evaluation on the naturally trained mnist_small and real MNIST test images. */
@@ -38,22 +35,6 @@ class EvaluatorTest {
     static void load() {
         model = RealMnist.naturalModel();
         data = RealMnist.test(N);
-    }
-
-    /** Claims every sample verified, with margin lower bounds of 1: a false certificate wherever PGD succeeds. */
-    static final class AlwaysVerified implements BoundMethod {
-        @Override
-        public String label() {
-            return "always-verified";
-        }
-
-        @Override
-        public MarginBounds compute(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision p) {
-            boolean[] verified = new boolean[labels.length];
-            Arrays.fill(verified, true);
-            INDArray lower = Nd4j.ones(p.dataType(), labels.length, network.numClasses() - 1);
-            return new MarginBounds(label(), p, ball.epsilon(), lower, verified, labels.clone());
-        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.robustcert.core.testing;
 
+import io.robustcert.core.data.DataFixtures;
 import io.robustcert.core.data.Dataset;
 import io.robustcert.core.data.DatasetCatalog;
 import io.robustcert.core.data.DatasetFormatException;
@@ -44,18 +45,7 @@ public final class RealMnist {
             throw new IllegalStateException("MNIST not found in " + dir + ": run scripts/fetch-data.sh (or set "
                     + "ROBUSTCERT_DATA_DIR to where it put the data)");
         }
-        DatasetSource source = new DatasetSource() {
-            @Override
-            public InputStream open(String name) throws IOException {
-                Path p = dir.resolve(name);
-                return Files.isRegularFile(p) ? Files.newInputStream(p) : null;
-            }
-
-            @Override
-            public String describe(String name) {
-                return dir.resolve(name).toString();
-            }
-        };
+        DatasetSource source = DataFixtures.directory(dir);
         try {
             return new DatasetLoader(DatasetCatalog.standard()).load(DatasetRef.parse("mnist:test:" + n), source,
                     DatasetLoader.Verification.STRICT);
