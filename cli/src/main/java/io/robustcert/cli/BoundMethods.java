@@ -5,6 +5,7 @@ import io.robustcert.core.bound.Crown;
 import io.robustcert.core.bound.CrownIbp;
 import io.robustcert.core.bound.Ibp;
 import io.robustcert.core.relax.FixedSlopeRule;
+import io.robustcert.core.train.GradientSlopeBound;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,8 @@ final class BoundMethods {
         m.put("ibp", rule -> new Ibp());
         m.put("crown-ibp", CrownIbp::new);
         m.put("crown", Crown::new);
+        // The paper's slopes (one signed gradient step from random slopes), seeded with the spec's 2019.
+        m.put("crown-ibp-ours", rule -> new GradientSlopeBound(2019));
         return new BoundMethods(m);
     }
 

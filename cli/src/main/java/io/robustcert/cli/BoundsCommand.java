@@ -14,6 +14,7 @@ import io.robustcert.core.perturb.InputDomain;
 import io.robustcert.core.perturb.LinfBall;
 import io.robustcert.core.relax.FixedSlopeRule;
 import io.robustcert.core.tensor.Precision;
+import io.robustcert.core.train.GradientSlopeBound;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -71,9 +72,15 @@ final class BoundsCommand implements Callable<Integer> {
     @Option(names = "--method", required = true, paramLabel = "ibp|crown-ibp|crown", description = "Bound method.")
     String method;
 
-    @Option(names = "--slopes", defaultValue = "adaptive", paramLabel = "adaptive|zero|one|same",
-            description = "Lower ReLU slope rule of crown-ibp and crown (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--slopes", defaultValue = "adaptive", paramLabel = "adaptive|zero|one|same|ours",
+            description = {"Lower ReLU slope rule of crown-ibp and crown (default: ${DEFAULT-VALUE}).",
+                "ours: the paper's rule (random slopes, one signed gradient step on the robust loss; crown-ibp only); "
+                        + "sound for any slopes, repeatable with --seed."})
     String slopes;
+
+    @Option(names = "--seed", defaultValue = "2019", paramLabel = "N",
+            description = "Seed of the random initial slopes of --slopes ours (default: ${DEFAULT-VALUE}).")
+    long seed;
 
     @Option(names = "--domain", defaultValue = "0,1", paramLabel = "LO,HI|none",
             description = "Valid input range the ball is clipped to, or none (default: ${DEFAULT-VALUE}).")
@@ -101,14 +108,18 @@ final class BoundsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage("--mode: " + e.getMessage());
         }
+        boolean gradientSlopes = slopes.equals("ours");
         try {
-            rule = FixedSlopeRule.parse(slopes);
+            rule = gradientSlopes ? FixedSlopeRule.ADAPTIVE : FixedSlopeRule.parse(slopes);
         } catch (IllegalArgumentException e) {
-            throw usage("--slopes: " + e.getMessage());
+            throw usage("--slopes: " + e.getMessage().replace("(expected ", "(expected ours, "));
+        }
+        if (gradientSlopes && !method.equals("crown-ibp")) {
+            throw usage("--slopes ours applies to --method crown-ibp only");
         }
         BoundMethod bound = switch (method) {
             case "ibp" -> new Ibp();
-            case "crown-ibp" -> new CrownIbp(rule);
+            case "crown-ibp" -> gradientSlopes ? new GradientSlopeBound(seed) : new CrownIbp(rule);
             case "crown" -> new Crown(rule);
             default -> throw usage("--method: unknown method '" + method + "' (expected ibp, crown-ibp or crown)");
         };
@@ -146,11 +157,14 @@ final class BoundsCommand implements Callable<Integer> {
         }
 
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("method", bound.label());
+        json.put("method", method);
         json.put("eps", eps);
         json.put("mode", precision.label());
         if (!(bound instanceof Ibp)) {
-            json.put("slopes", rule.label());
+            json.put("slopes", gradientSlopes ? "ours" : rule.label());
+            if (gradientSlopes) {
+                json.put("seed", seed);
+            }
         }
         json.put("domain", inputDomain.bounded() ? List.of(inputDomain.low(), inputDomain.high()) : "none");
         json.put("lower", lower);

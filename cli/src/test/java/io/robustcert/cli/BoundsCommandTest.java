@@ -199,4 +199,20 @@ class BoundsCommandTest {
             }
         }
     }
+
+    @Test
+    void paperSlopesAreRepeatableWithASeedAndDifferFromTheAdaptiveRule() {
+        Cli.Result a = bounds("--eps", "0.1", "--method", "crown-ibp", "--slopes", "ours", "--seed", "5");
+        Cli.Result b = bounds("--eps", "0.1", "--method", "crown-ibp", "--slopes", "ours", "--seed", "5");
+        assertEquals(a.out(), b.out());
+        assertEquals("ours", a.json().get("slopes").asText());
+        assertEquals(5, a.json().get("seed").asLong());
+        assertShape(a.lower());
+        double[][] adaptive = bounds("--eps", "0.1", "--method", "crown-ibp").lower();
+        assertTrue(!java.util.Arrays.deepEquals(adaptive, a.lower()), "the slopes matter");
+        Cli.Result wrong = Cli.run("bounds", "--model", fixture.model().toString(), "--arch", fixture.arch().toString(),
+                "--inputs", fixture.inputs().toString(), "--eps", "0.1", "--method", "crown", "--slopes", "ours");
+        assertEquals(2, wrong.code());
+        assertTrue(wrong.err().contains("--slopes ours applies to --method crown-ibp only"), wrong.err());
+    }
 }
