@@ -26,7 +26,7 @@ public record Options(List<String> models, List<String> tasks, int repeats, int 
                       String python, boolean torch, boolean fork, long gcGrowthMib, long seed, int waitIdleS, boolean worker) {
 
     public static final List<String> ALL_MODELS = List.of("mnist_small", "mnist_medium");
-    public static final List<String> ALL_TASKS = List.of("forward", "ibp", "crown_ibp", "pgd40");
+    public static final List<String> ALL_TASKS = List.of("forward", "ibp", "crown_ibp", "train_ibp", "train_crown_ibp", "pgd40");
 
     static final String USAGE = """
             usage: bench/run.sh [options]
@@ -158,7 +158,7 @@ public record Options(List<String> models, List<String> tasks, int repeats, int 
     /** Batch size of a task, as in the reference. */
     public static int batch(String task) {
         return switch (task) {
-            case "forward", "ibp", "pgd40" -> 256;
+            case "forward", "ibp", "pgd40", "train_ibp", "train_crown_ibp" -> 256;
             case "crown_ibp" -> 64;
             default -> throw new IllegalArgumentException("unknown task " + task);
         };

@@ -10,6 +10,14 @@ import io.robustcert.core.model.Network;
 import io.robustcert.core.perturb.InputDomain;
 import io.robustcert.core.perturb.LinfBall;
 import io.robustcert.core.tensor.Precision;
+import io.robustcert.core.data.Batch;
+import io.robustcert.core.optim.Adam;
+import io.robustcert.core.train.CrownIbpTraining;
+import io.robustcert.core.train.IbpTraining;
+import io.robustcert.core.train.LossSettings;
+import io.robustcert.core.train.TrainableModel;
+import io.robustcert.core.train.TrainingMethod;
+import io.robustcert.core.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -85,6 +93,8 @@ public final class Worker {
             case "ibp" -> () -> ibp.compute(net, x, labels, ball, Precision.FAST);
             case "crown_ibp" -> () -> crown.compute(net, x, labels, ball, Precision.FAST);
             case "pgd40" -> () -> pgd.attack(net, x, labels);
+            case "train_ibp" -> trainingStep(net, new IbpTraining(), x, labels);
+            case "train_crown_ibp" -> trainingStep(net, new CrownIbpTraining(), x, labels);
             default -> throw new IllegalArgumentException("unknown task " + task);
         };
 
@@ -141,6 +151,18 @@ public final class Worker {
     }
 
     /**
+     * The reference's train_ibp / train_crown_ibp: the robust cross-entropy of IBP (or CROWN-IBP, β = 1)
+     * margins at ε = 0.1 on a fixed batch, its gradient, an Adam step at lr 1e-3; the loss is the check.
+     */
+    static Supplier<Object> trainingStep(Network net, TrainingMethod method, INDArray x, int[] labels) {
+        TrainableModel model = TrainableModel.of(net);
+        Adam adam = Adam.withDefaults(model.parameters(), 0);
+        Batch batch = new Batch(x.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), labels, new int[labels.length]);
+        LossSettings settings = new LossSettings(EPSILON, 1.0, 0.0, InputDomain.UNIT, new java.util.SplittableRandom(1));
+        return () -> TrainingStep.run(model, adam, method, batch, settings, 1e-3, g -> { });
+    }
+
+    /**
      * The reference's pgd40: a uniform random start in the ball, 40 steps of ε/4 on cross-entropy, one
      * restart, every step for every sample (no early stop). The engine also re-checks candidate points in
      * float64 and evaluates each sample's lowest-margin points in float64 at the end: part of the timed work.
@@ -159,6 +181,8 @@ public final class Worker {
         } else if (result instanceof PgdResult p) {
             c.put("broken", p.brokenCount());
             c.put("gradient_evaluations", p.gradientEvaluations());
+        } else if (result instanceof Double loss) {
+            c.put("loss", Proc.round(loss, 6));
         } else if (result instanceof MarginBounds m) {
             c.put("shape", Arrays.toString(m.lower().shape()));
             c.put("mean_lower_bound", Proc.round(m.lower().meanNumber().doubleValue(), 6));

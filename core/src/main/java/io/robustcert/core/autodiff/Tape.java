@@ -141,13 +141,13 @@ public final class Tape {
     /** max(a, 0); the derivative at 0 is taken as 0, as PyTorch does. */
     public Var positivePart(Var a) {
         return custom(Transforms.max(a.value(), 0.0, true),
-                (g, n) -> new INDArray[] {g.mul(a.value().gt(0.0).castTo(dataType))}, a);
+                (g, n) -> new INDArray[] {Transforms.step(a.value(), true).muli(g)}, a);
     }
 
     /** min(a, 0). */
     public Var negativePart(Var a) {
         return custom(Transforms.min(a.value(), 0.0, true),
-                (g, n) -> new INDArray[] {g.mul(a.value().lt(0.0).castTo(dataType))}, a);
+                (g, n) -> new INDArray[] {Transforms.step(a.value().neg(), false).muli(g)}, a);
     }
 
     /** max(a, b) element-wise; ties send the gradient to a. */
@@ -164,17 +164,6 @@ public final class Tape {
 
     // ---- grouped rows: x viewed as [G, R, n], one weight row w [G, n] per group ----
 
-    /** x[g, r, :] ⊙ w[g, :] for every row r of group g; the result has x's shape. */
-    public Var mulRows(Var x, Var w, long groups) {
-        long[] shape = x.shape();
-        INDArray x3 = grouped(x.value(), groups, w.value().length() / groups);
-        INDArray w3 = w.value().reshape('c', groups, 1, x3.size(2));
-        INDArray value = x3.mul(w3).reshape('c', shape);
-        return custom(value, (g, n) -> {
-            INDArray g3 = g.reshape('c', x3.shape());
-            return new INDArray[] {n[0] ? g3.mul(w3) : null, n[1] ? g3.mul(x3).sum(1) : null};
-        }, x, w);
-    }
 
     /** Σ_k x[g, r, k]·w[g, k]: shape {@code [G·R]}. */
     public Var rowDot(Var x, Var w, long groups) {

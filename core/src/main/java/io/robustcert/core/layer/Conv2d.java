@@ -205,16 +205,16 @@ public final class Conv2d extends AffineLayer {
      */
     private INDArray weightGradient(INDArray x, INDArray outputGradient) {
         long n = x.size(0);
+        long positions = outH * outW;
+        long patch = inChannels * kernel * kernel;
         INDArray cols = Nd4j.create(x.dataType(), n, inChannels, kernel, kernel, outH, outW);
         Convolution.im2col(x.reshape('c', n, inChannels, inH, inW), kernel, kernel, stride, stride, padding, padding,
                 false, cols);
-        INDArray colMatrix = cols.permute(1, 2, 3, 0, 4, 5).dup('c').reshape('c', inChannels * kernel * kernel,
-                n * outH * outW);
-        INDArray gMatrix = outputGradient.reshape('c', n, outChannels, outH * outW).permute(1, 0, 2).dup('c')
-                .reshape('c', outChannels, n * outH * outW);
-        INDArray dw = Nd4j.createUninitialized(x.dataType(), outChannels, inChannels * kernel * kernel);
-        Nd4j.gemm(gMatrix, colMatrix, dw, false, true, 1.0, 0.0);
-        return dw.reshape('c', outChannels, inChannels, kernel, kernel);
+        // Per example g_n [out, positions] · cols_nᵀ [positions, patch], summed over examples: the columns are
+        // used in im2col's own layout (no permuted copy of the largest array).
+        INDArray perExample = Nd4j.matmul(outputGradient.reshape('c', n, outChannels, positions),
+                cols.reshape('c', n, patch, positions), false, true, false);
+        return perExample.sum(0).reshape('c', outChannels, inChannels, kernel, kernel);
     }
 
     @Override

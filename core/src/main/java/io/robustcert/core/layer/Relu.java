@@ -133,11 +133,51 @@ public final class Relu implements Layer {
         INDArray active = l.value().gte(0.0).castTo(type);
         Var a = tape.add(tape.mul(slopes.lowerSlopes(tape, reluIndex, l, u, d), tape.constant(unstable)),
                 tape.constant(active));
-        Var lambda = bound.coefficients();
-        Var negative = tape.negativePart(lambda);
-        Var positive = tape.positivePart(lambda);
-        Var bias = tape.add(bound.bias(), tape.rowDot(negative, t, batch));
-        return bound.with(tape.add(tape.mulRows(negative, d, batch), tape.mulRows(positive, a, batch)), bias);
+        return bound.with(substituteCoefficients(tape, bound.coefficients(), d, a, batch, n),
+                tape.add(bound.bias(), interceptTerm(tape, bound.coefficients(), t, batch, n)));
+    }
+
+    /**
+     * Λ' = d·Λ⁻ + a·Λ⁺ as one operation: per element the slope S = a + [Λ &lt; 0]·(d − a), so Λ' = Λ·S,
+     * ∂/∂Λ = G·S, ∂/∂d = Σ_rows G·Λ·[Λ &lt; 0], ∂/∂a = Σ_rows G·Λ − ∂/∂d. Two full-size temporaries where the
+     * composition of element-wise operations made about ten: these tensors are [batch·rows, neurons], the
+     * largest of a CROWN-IBP training step.
+     */
+    private static Var substituteCoefficients(Tape tape, Var lambda, Var d, Var a, long batch, long n) {
+        INDArray l3 = lambda.value().reshape('c', batch, lambda.value().length() / (batch * n), n);
+        INDArray d3 = d.value().reshape('c', batch, 1, n);
+        INDArray a3 = a.value().reshape('c', batch, 1, n);
+        INDArray negative = Transforms.step(l3.neg(), false);
+        INDArray slope = negative.mul(d3.sub(a3)).addi(a3);
+        INDArray value = l3.mul(slope).reshape('c', lambda.shape());
+        return tape.custom(value, (g, need) -> {
+            INDArray g3 = g.reshape('c', l3.shape());
+            INDArray dLambda = need[0] ? g3.mul(slope) : null;
+            INDArray dd = null;
+            INDArray da = null;
+            if (need[1] || need[2]) {
+                INDArray p = g3.mul(l3);
+                INDArray total = p.sum(1);
+                dd = p.muli(negative).sum(1);
+                da = total.subi(dd);
+            }
+            return new INDArray[] {dLambda, dd, da};
+        }, lambda, d, a);
+    }
+
+    /** Σ_neurons Λ⁻·t per row, {@code [batch·rows]}. */
+    private static Var interceptTerm(Tape tape, Var lambda, Var t, long batch, long n) {
+        INDArray l3 = lambda.value().reshape('c', batch, lambda.value().length() / (batch * n), n);
+        INDArray negative = Transforms.min(l3, 0.0, true);
+        INDArray t3 = t.value().reshape('c', batch, n, 1);
+        INDArray value = Nd4j.matmul(negative, t3).reshape('c', new long[] {l3.size(0) * l3.size(1)});
+        return tape.custom(value, (g, need) -> {
+            INDArray g3 = g.reshape('c', l3.size(0), l3.size(1), 1);
+            INDArray dLambda = need[0]
+                    ? Nd4j.matmul(g3, t3.reshape('c', batch, 1, n)).muli(Transforms.step(l3.neg(), false)) : null;
+            INDArray dt = need[1] ? Nd4j.matmul(g3, negative, true, false, false) : null;
+            return new INDArray[] {dLambda, dt};
+        }, lambda, t);
     }
 
     @Override

@@ -56,11 +56,16 @@ public final class Adam {
             if (weightDecay != 0) {
                 g = g.add(p.mul(weightDecay));
             }
-            INDArray m = firstMoments.get(i).muli(beta1).addi(g.mul(1 - beta1));
-            INDArray v = secondMoments.get(i).muli(beta2).addi(g.mul(g).muli(1 - beta2));
+            // The same arithmetic as before, in place with one temporary: this runs once per step over every
+            // parameter and its temporaries used to cost as much as a small model's backward pass.
+            INDArray m = firstMoments.get(i).muli(beta1);
+            Nd4j.getBlasWrapper().level1().axpy(m.length(), 1 - beta1, g, m);
+            INDArray t = g.mul(g);
+            INDArray v = secondMoments.get(i).muli(beta2);
+            Nd4j.getBlasWrapper().level1().axpy(v.length(), 1 - beta2, t, v);
             // p -= lr · (m / c₁) / (sqrt(v / c₂) + ε), as torch computes it.
-            INDArray denominator = Transforms.sqrt(v.div(correction2), false).addi(epsilon);
-            p.subi(m.div(correction1).divi(denominator).muli(learningRate));
+            Transforms.sqrt(t.assign(v).divi(correction2), false).addi(epsilon);
+            p.subi(t.rdivi(m.div(correction1)).muli(learningRate));
         }
     }
 

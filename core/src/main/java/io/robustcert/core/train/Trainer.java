@@ -1,7 +1,5 @@
 package io.robustcert.core.train;
 
-import io.robustcert.core.autodiff.Tape;
-import io.robustcert.core.autodiff.Var;
 import io.robustcert.core.bound.CrownIbp;
 import io.robustcert.core.bound.Ibp;
 import io.robustcert.core.data.Augmentation;
@@ -15,13 +13,10 @@ import io.robustcert.core.optim.Adam;
 import io.robustcert.core.perturb.LinfBall;
 import io.robustcert.core.schedule.EpsilonSchedule;
 import io.robustcert.core.tensor.Precision;
-import io.robustcert.core.tensor.Workspaces;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The certified-training loop of method.md §3–§8: per batch the scheduled ε, β and κ, the method's loss
@@ -129,27 +124,12 @@ public final class Trainer {
         return metrics;
     }
 
-    /**
-     * One optimisation step; returns the loss. Runs in the bound workspace: every temporary of the tape is
-     * reused memory (fresh off-heap arrays cost more in page faults than in arithmetic, see
-     * {@link Workspaces}); parameters and optimiser state live outside it and are updated in place.
-     */
     private double step(TrainingState state, TrainingMethod m, Batch batch, LossSettings settings, double lr,
                         List<SmoothnessProbe.Measures> probes, long step) {
-        return Workspaces.compute(() -> {
-            Tape tape = new Tape(DataType.FLOAT);
-            List<Var> vars = TrainableModel.onTape(tape, state.model().parameters(), true);
-            Var loss = m.loss(tape, state.model(), vars, batch, settings);
-            tape.backward(loss);
-            List<INDArray> gradients = new ArrayList<>();
-            for (Var v : vars) {
-                gradients.add(v.grad() == null ? Nd4j.zeros(v.value().dataType(), v.shape()) : v.grad());
-            }
+        return TrainingStep.run(state.model(), state.optimizer(), m, batch, settings, lr, gradients -> {
             if (probes != null) {
                 probes.add(SmoothnessProbe.measure(step, m, state.model(), gradients, batch, settings, config.epsilon(), lr));
             }
-            state.optimizer().step(gradients, lr);
-            return loss.scalar();
         });
     }
 
