@@ -40,6 +40,15 @@ public final class RealMnist {
 
     /** The first {@code n} test images, checked against the catalog's checksums. */
     public static Dataset test(int n) {
+        return split("test", n);
+    }
+
+    /** The first {@code n} training images, checked against the catalog's checksums. */
+    public static Dataset train(int n) {
+        return split("train", n);
+    }
+
+    private static Dataset split(String split, int n) {
         Path dir = dataDir().resolve("mnist");
         if (!Files.isDirectory(dir)) {
             throw new IllegalStateException("MNIST not found in " + dir + ": run scripts/fetch-data.sh (or set "
@@ -47,7 +56,7 @@ public final class RealMnist {
         }
         DatasetSource source = DataFixtures.directory(dir);
         try {
-            return new DatasetLoader(DatasetCatalog.standard()).load(DatasetRef.parse("mnist:test:" + n), source,
+            return new DatasetLoader(DatasetCatalog.standard()).load(DatasetRef.parse("mnist:" + split + ":" + n), source,
                     DatasetLoader.Verification.STRICT);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
