@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A network being trained: its architecture, and its parameters as mutable float32 tensors in state-dict
@@ -181,9 +180,5 @@ public final class TrainableModel {
             out.add(p.dup('c'));
         }
         return out;
-    }
-
-    static INDArray zerosLike(INDArray p) {
-        return Nd4j.zeros(p.dataType(), p.shape());
     }
 }

@@ -85,7 +85,7 @@ public final class Trainer {
     /** Trains one epoch (the state's next) and evaluates it. */
     public EpochMetrics runEpoch(TrainingState state, Listener listener) {
         int epoch = state.epochsDone();
-        double lr = config.learningRates(0).rate(epoch);
+        double lr = config.learningRates().rate(epoch);
         boolean natural = trainEpsilon.naturalEpoch(epoch);
         TrainingMethod m = natural ? new NaturalTraining() : method;
         BatchIterator it = BatchIterator.shuffled(train, config.batchSize(), random(SHUFFLE, epoch));

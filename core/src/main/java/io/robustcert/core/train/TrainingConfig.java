@@ -106,7 +106,7 @@ public final class TrainingConfig {
         if (!List.of("milestones", "step").contains(get("lr_decay"))) {
             throw new IllegalArgumentException("lr_decay must be milestones or step, got '" + get("lr_decay") + "'");
         }
-        learningRates(1);
+        learningRates();
         beta();
         kappa();
         bool("bounded_input");
@@ -206,7 +206,7 @@ public final class TrainingConfig {
                 : new EpsilonSchedule.Linear(0.0, to, start, length, stepsPerEpoch);
     }
 
-    public LearningRateSchedule learningRates(long unused) {
+    public LearningRateSchedule learningRates() {
         if (get("lr_decay").equals("step")) {
             return new LearningRateSchedule.StepDecay(learningRate(), integer("schedule_start"), integer("schedule_length"),
                     integer("lr_every"), number("lr_factor"));

@@ -142,12 +142,12 @@ class TrainerTest {
         assertEquals(0.0, mnist.epsilonSchedule(0.4, 750).value(10 * 750), 0);
         assertEquals(0.4, mnist.epsilonSchedule(0.4, 750).value(59 * 750), 1e-12);
         assertEquals(0.2, mnist.epsilonSchedule(0.4, 750).value((long) (10 * 750 + 24.5 * 750)), 1e-12);
-        assertEquals(5e-4, mnist.learningRates(0).rate(129), 1e-18);
-        assertEquals(5e-5, mnist.learningRates(0).rate(130), 1e-18);
-        assertEquals(5e-6, mnist.learningRates(0).rate(190), 1e-18);
+        assertEquals(5e-4, mnist.learningRates().rate(129), 1e-18);
+        assertEquals(5e-5, mnist.learningRates().rate(130), 1e-18);
+        assertEquals(5e-6, mnist.learningRates().rate(190), 1e-18);
         TrainingConfig cifar = TrainingConfig.of("cifar10", List.of());
-        assertEquals(3e-4, cifar.learningRates(0).rate(269), 1e-18);
-        assertEquals(1.5e-4, cifar.learningRates(0).rate(270), 1e-18);
+        assertEquals(3e-4, cifar.learningRates().rate(269), 1e-18);
+        assertEquals(1.5e-4, cifar.learningRates().rate(270), 1e-18);
         assertEquals(1.0, mnist.beta().at(0.3, 0.4), 0);
         assertEquals(0.0, mnist.kappa().at(0.3, 0.4), 0);
         assertEquals(80, mnist.batchSize());
