@@ -81,7 +81,7 @@ done
 app="$root/trainer-service/target/quarkus-app"
 set +e
 # The client runs outside Quarkus, whose SLF4J binding needs its log manager: the Kafka client's logs are dropped.
-java -Dslf4j.provider=org.slf4j.helpers.NOP_SLF4JServiceProvider -cp "$app/app/*:$app/lib/main/*" \
+java -Dslf4j.internal.verbosity=WARN -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider -cp "$app/app/*:$app/lib/main/*" \
   io.robustcert.trainer.client.PlatformJob \
   --trainer "127.0.0.1:${ports[trainer-service]}" --bootstrap-servers "$bootstrap" "$@"
 status=$?
