@@ -93,6 +93,6 @@ final class PlatformEvents implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close(Duration.ofSeconds(5));
+        consumer.close();
     }
 }
