@@ -8,7 +8,6 @@ import com.google.longrunning.Operation;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.robustcert.testing.kafka.KafkaTestResource;
 import io.robustcert.v1.CancelTrainingRequest;
@@ -18,33 +17,15 @@ import io.robustcert.v1.StartTrainingRequest;
 import io.robustcert.v1.TrainingProgress;
 import io.robustcert.v1.TrainingState;
 import io.robustcert.v1.WatchTrainingRequest;
-import java.net.URL;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A running run stops after its batch when cancelled; a queued one never starts. */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
-class CancelTrainingTest {
-
-    @TestHTTPResource("/")
-    URL url;
-
-    TrainerClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new TrainerClient(url.getPort());
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        client.close();
-    }
+class CancelTrainingTest extends TrainerGrpcTest {
 
     private String start(int epochs) {
         // Far longer than the test: only a cancel ends it in time.

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.longrunning.Operation;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.robustcert.core.io.ModelFile;
 import io.robustcert.core.model.Network;
@@ -29,7 +28,6 @@ import io.robustcert.v1.TrainingProgress;
 import io.robustcert.v1.TrainingResult;
 import io.robustcert.v1.TrainingState;
 import java.io.ByteArrayInputStream;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -40,32 +38,15 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Real training on real MNIST: checkpoints in the store as announced, events on a real broker, progress streamed. */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
-class LocalTrainingTest {
-
-    @TestHTTPResource("/")
-    URL url;
+class LocalTrainingTest extends TrainerGrpcTest {
 
     @ConfigProperty(name = "robustcert.trainer.store-root")
     Path storeRoot;
-
-    TrainerClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new TrainerClient(url.getPort());
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        client.close();
-    }
 
     @Test
     void trainsStoresAndAnnouncesEveryCheckpoint() throws Exception {

@@ -8,7 +8,6 @@ import com.google.rpc.ErrorInfo;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.robustcert.testing.kafka.KafkaTestResource;
 import io.robustcert.v1.BoundMethod;
@@ -21,32 +20,14 @@ import io.robustcert.v1.StartSweepRequest;
 import io.robustcert.v1.StartTrainingRequest;
 import io.robustcert.v1.TrainingSpec;
 import io.robustcert.v1.WatchTrainingRequest;
-import java.net.URL;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /** Bad requests: INVALID_ARGUMENT naming every bad field, NOT_FOUND for unknown ids; nothing is started. */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
-class RequestErrorsTest {
-
-    @TestHTTPResource("/")
-    URL url;
-
-    TrainerClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new TrainerClient(url.getPort());
-    }
-
-    @AfterEach
-    void disconnect() throws InterruptedException {
-        client.close();
-    }
+class RequestErrorsTest extends TrainerGrpcTest {
 
     private static StatusRuntimeException fails(Status.Code code, Executable call) throws Exception {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);

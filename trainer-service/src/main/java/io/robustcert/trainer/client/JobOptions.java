@@ -25,10 +25,10 @@ record JobOptions(String trainer, String bootstrapServers, TrainingMethod method
                 v.getOrDefault("--bootstrap-servers", "127.0.0.1:9092"),
                 method(v.getOrDefault("--method", "ibp")),
                 number(v, "--epsilon", "0.1", 0, 1),
-                (int) number(v, "--images", "2000", 1, 60_000),
-                (int) number(v, "--epochs", "3", 1, 100),
-                (int) number(v, "--eval-images", "1000", 1, 10_000),
-                (int) number(v, "--report-timeout", "180", 1, 86_400));
+                whole(v, "--images", "2000", 60_000),
+                whole(v, "--epochs", "3", 100),
+                whole(v, "--eval-images", "1000", 10_000),
+                whole(v, "--report-timeout", "120", 86_400));
     }
 
     private static TrainingMethod method(String name) {
@@ -39,6 +39,14 @@ record JobOptions(String trainer, String bootstrapServers, TrainingMethod method
             case "cap" -> TrainingMethod.TRAINING_METHOD_CAP;
             default -> throw new IllegalArgumentException("--method must be ibp, crown-ibp, ours or cap, got '" + name + "'");
         };
+    }
+
+    private static int whole(Map<String, String> v, String name, String fallback, int hi) {
+        double d = number(v, name, fallback, 1, hi);
+        if (d != Math.rint(d)) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + v.get(name) + "'");
+        }
+        return (int) d;
     }
 
     private static double number(Map<String, String> v, String name, String fallback, double lo, double hi) {

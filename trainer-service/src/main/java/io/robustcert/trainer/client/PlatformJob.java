@@ -67,8 +67,14 @@ public final class PlatformJob implements PlatformEvents.Handler {
         try (PlatformEvents events = new PlatformEvents(options.bootstrapServers())) {
             events.startAtEnd(Duration.ofSeconds(60));
             TrainerServiceGrpc.TrainerServiceBlockingStub trainer = TrainerServiceGrpc.newBlockingStub(channel);
-            Operation op = trainer.withDeadlineAfter(60, TimeUnit.SECONDS)
-                    .startTraining(StartTrainingRequest.newBuilder().setRequestId(UUID.randomUUID().toString()).setSpec(spec()).build());
+            Operation op;
+            try {
+                op = trainer.withDeadlineAfter(60, TimeUnit.SECONDS).startTraining(StartTrainingRequest.newBuilder()
+                        .setRequestId(UUID.randomUUID().toString()).setSpec(spec()).build());
+            } catch (StatusRuntimeException e) {
+                OUT.println("[trainer] StartTraining at " + options.trainer() + " failed: " + e.getStatus());
+                return 1;
+            }
             trainingId = op.getName();
             OUT.printf(Locale.ROOT, "[trainer] %s: mnist_small, %s, ε %.4f, %d MNIST training images, %d epochs%n", trainingId,
                     options.method().name().substring("TRAINING_METHOD_".length()), options.epsilon(), options.images(), options.epochs());

@@ -56,6 +56,10 @@ public class CheckpointStore {
             Path target = layout.pathOf(sha256);
             Files.createDirectories(target.getParent());
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // The new name is durable only once its directory is on disk too.
+            try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+                dir.force(true);
+            }
             return CheckpointRef.newBuilder().setCheckpointId(checkpointId).setUri(layout.uriOf(sha256).toString())
                     .setSha256(sha256.hex()).setSizeBytes(hashing.size()).build();
         } finally {

@@ -2,6 +2,7 @@ package io.robustcert.trainer.training;
 
 import io.robustcert.core.data.DatasetKind;
 import io.robustcert.core.data.DatasetRef;
+import io.robustcert.core.train.TrainingConfig;
 import io.robustcert.trainer.config.TrainerConfig;
 import io.robustcert.v1.BoundMethod;
 import io.robustcert.v1.DatasetSlice;
@@ -38,12 +39,12 @@ public class TrainingSpecReader {
         evaluationPlan(spec.getEvaluationPlan(), prefix + "evaluation_plan.", v);
         v.throwIfAny();
         try {
-            return new TrainingPlan(io.robustcert.core.train.TrainingConfig.of(null, List.of(settings)), spec.getEvaluationPlan());
+            return new TrainingPlan(TrainingConfig.of(null, List.of(settings)), spec.getEvaluationPlan());
         } catch (IllegalArgumentException e) {
+            // What core refuses beyond the checks above: an architecture it cannot build, mostly.
             String field = e.getMessage().startsWith("model") ? prefix + "architecture_json" : prefix.substring(0, prefix.length() - 1);
             v.add(field, e.getMessage());
-            v.throwIfAny();
-            throw new IllegalStateException("unreachable");
+            throw v.exception();
         }
     }
 

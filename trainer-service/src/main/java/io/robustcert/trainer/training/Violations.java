@@ -27,13 +27,13 @@ final class Violations {
         }
     }
 
-    boolean isEmpty() {
-        return list.isEmpty();
-    }
-
     void throwIfAny() throws InvalidRequestException {
         if (!list.isEmpty()) {
-            throw new InvalidRequestException(list);
+            throw exception();
         }
+    }
+
+    InvalidRequestException exception() {
+        return new InvalidRequestException(list);
     }
 }
