@@ -1,0 +1,2 @@
+/** The trainer's configuration mapping. */
+package io.robustcert.trainer.config;

@@ -1,0 +1,2 @@
+/** Kafka: the trainer's events (CheckpointCreated). */
+package io.robustcert.trainer.messaging;
