@@ -167,6 +167,24 @@ class TrainingGradientTest {
         assertTrue(nonZero > 5, "the check must see slopes that matter: " + nonZero);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("archs")
+    void eachMethodComputesItsOwnBound(String name, String arch) throws Exception {
+        Setup s = setup(arch, 31, 4);
+        LossSettings settings = new LossSettings(0.1, 1.0, 0.0, InputDomain.UNIT, new SplittableRandom(3));
+        java.util.Map<String, Double> losses = new java.util.TreeMap<>();
+        for (String method : List.of("natural", "ibp", "crown-ibp", "cap", "ours")) {
+            Tape t = new Tape(DataType.DOUBLE);
+            losses.put(method, TrainingMethod.named(method).loss(t, s.model(), TrainableModel.onTape(t, s.params(), false),
+                    s.batch(), settings).scalar());
+        }
+        assertEquals(5, new java.util.HashSet<>(losses.values()).size(), "five different losses: " + losses);
+        // Every robust loss bounds the natural one from above (its margins are lower bounds of the clean ones).
+        for (String m : List.of("ibp", "crown-ibp", "cap", "ours")) {
+            assertTrue(losses.get(m) >= losses.get("natural") - 1e-12, m + ": " + losses);
+        }
+    }
+
     static Stream<Arguments> archs() {
         return Stream.of(Arguments.of("mlp", MLP), Arguments.of("conv", CONV_NET));
     }
