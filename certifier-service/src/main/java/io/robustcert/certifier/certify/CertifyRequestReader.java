@@ -1,9 +1,6 @@
 package io.robustcert.certifier.certify;
 
 import io.robustcert.certifier.config.CertifierConfig;
-import io.robustcert.core.bound.Crown;
-import io.robustcert.core.bound.CrownIbp;
-import io.robustcert.core.bound.Ibp;
 import io.robustcert.core.io.ModelFile;
 import io.robustcert.core.io.ModelFormatException;
 import io.robustcert.core.model.Network;
@@ -150,27 +147,14 @@ public class CertifyRequestReader {
         };
     }
 
-    /** The wire enum of a core slope rule, as echoed in results. */
-    static SlopeRule wire(FixedSlopeRule rule) {
-        return switch (rule) {
-            case ADAPTIVE -> SlopeRule.SLOPE_RULE_ADAPTIVE;
-            case ZERO -> SlopeRule.SLOPE_RULE_ZERO;
-            case ONE -> SlopeRule.SLOPE_RULE_ONE;
-            case SAME -> SlopeRule.SLOPE_RULE_SAME;
-        };
-    }
-
     private static List<MethodChoice> readMethods(CertifyRequest request, FixedSlopeRule rule, Violations v) {
         List<BoundMethod> wanted = request.getMethodsCount() == 0 ? DEFAULT_METHODS : request.getMethodsList();
         List<MethodChoice> out = new ArrayList<>();
         for (int i = 0; i < wanted.size(); i++) {
             BoundMethod m = wanted.get(i);
-            if (m == BoundMethod.BOUND_METHOD_IBP) {
-                out.add(new MethodChoice(m, SlopeRule.SLOPE_RULE_UNSPECIFIED, new Ibp()));
-            } else if (rule != null && m == BoundMethod.BOUND_METHOD_CROWN_IBP) {
-                out.add(new MethodChoice(m, wire(rule), new CrownIbp(rule)));
-            } else if (rule != null && m == BoundMethod.BOUND_METHOD_CROWN) {
-                out.add(new MethodChoice(m, wire(rule), new Crown(rule)));
+            MethodChoice choice = rule == null ? null : MethodChoice.of(m, rule);
+            if (choice != null) {
+                out.add(choice);
             } else if (m == BoundMethod.BOUND_METHOD_UNSPECIFIED || m == BoundMethod.UNRECOGNIZED) {
                 v.add("methods[" + i + "]", "unknown bound method " + request.getMethodsValue(i)
                         + " (expected BOUND_METHOD_IBP, BOUND_METHOD_CROWN_IBP or BOUND_METHOD_CROWN)");

@@ -5,19 +5,26 @@ import io.robustcert.certifier.certify.Certifier;
 import io.robustcert.certifier.certify.CertifyRequestReader;
 import io.robustcert.certifier.certify.InvalidRequestException;
 import io.robustcert.certifier.certify.TooMuchWorkException;
+import com.google.rpc.BadRequest;
+import io.robustcert.certifier.report.ReportBook;
 import io.robustcert.v1.CertifyRequest;
+import io.robustcert.v1.EvaluationReport;
+import io.robustcert.v1.GetReportRequest;
+import io.robustcert.v1.WatchReportsRequest;
+import io.smallrye.mutiny.Multi;
 import io.robustcert.v1.CertifyResponse;
 import io.robustcert.v1.MutinyCertifierServiceGrpc;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
+import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
  * CertifierService over gRPC: a thin adapter that checks the request, hands it to core through
  * {@link Certifier} on a worker thread, and maps failures to canonical codes with error details.
- * CertifyModel, CertifyCheckpoint, GetReport and WatchReports are not implemented yet: they answer
- * UNIMPLEMENTED (the generated base class).
+ * GetReport and WatchReports serve the reports the flow joins ({@link ReportBook}). CertifyModel and
+ * CertifyCheckpoint are not implemented yet: they answer UNIMPLEMENTED (the generated base class).
  */
 @GrpcService
 public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierServiceImplBase {
@@ -26,10 +33,30 @@ public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierSe
 
     private final CertifyRequestReader reader;
     private final Certifier certifier;
+    private final ReportBook reports;
 
-    public CertifierGrpcService(CertifyRequestReader reader, Certifier certifier) {
+    public CertifierGrpcService(CertifyRequestReader reader, Certifier certifier, ReportBook reports) {
         this.reader = reader;
         this.certifier = certifier;
+        this.reports = reports;
+    }
+
+    @Override
+    public Uni<EvaluationReport> getReport(GetReportRequest request) {
+        if (request.getCheckpointId().isEmpty()) {
+            return Uni.createFrom().failure(GrpcErrors.invalidArgument("checkpoint_id: required", List.of(
+                    BadRequest.FieldViolation.newBuilder().setField("checkpoint_id").setDescription("required").build())));
+        }
+        return reports.get(request.getCheckpointId()).map(r -> Uni.createFrom().item(r))
+                .orElseGet(() -> Uni.createFrom().failure(GrpcErrors.notFound("REPORT_NOT_FOUND",
+                        "no report of checkpoint " + request.getCheckpointId() + " yet",
+                        Map.of("checkpointId", request.getCheckpointId()))));
+    }
+
+    @Override
+    public Multi<EvaluationReport> watchReports(WatchReportsRequest request) {
+        String training = request.getTrainingId();
+        return reports.updates().filter(r -> training.isEmpty() || training.equals(r.getTrainingId()));
     }
 
     @Override
