@@ -1,5 +1,6 @@
 package io.robustcert.certifier.certify;
 
+import com.google.protobuf.ByteString;
 import io.robustcert.certifier.config.CertifierConfig;
 import io.robustcert.core.io.ModelFile;
 import io.robustcert.core.io.ModelFormatException;
@@ -49,7 +50,7 @@ public class CertifyRequestReader {
         Precision precision = readMode(request.getMode(), request.getModeValue(), v);
         FixedSlopeRule rule = readSlopeRule(request.getSlopeRule(), request.getSlopeRuleValue(), v);
         List<MethodChoice> methods = readMethods(request, rule, v);
-        Network network = readModel(request, v);
+        Network network = readModel(request.getModel(), request.getArchitectureJson(), v);
         if (request.getInputsCount() == 0) {
             v.add("inputs", "at least one input is required");
         }
@@ -66,7 +67,7 @@ public class CertifyRequestReader {
         return new CertifyJob(network, inputs, labels, ball, methods, precision);
     }
 
-    private static void checkRequestId(String id, Violations v) {
+    static void checkRequestId(String id, Violations v) {
         if (id.isEmpty()) {
             return;
         }
@@ -123,7 +124,7 @@ public class CertifyRequestReader {
         }
     }
 
-    private static Precision readMode(ComputeMode mode, int raw, Violations v) {
+    static Precision readMode(ComputeMode mode, int raw, Violations v) {
         return switch (mode) {
             case COMPUTE_MODE_UNSPECIFIED, COMPUTE_MODE_SOUND -> Precision.SOUND;
             case COMPUTE_MODE_FAST -> Precision.FAST;
@@ -134,7 +135,7 @@ public class CertifyRequestReader {
         };
     }
 
-    private static FixedSlopeRule readSlopeRule(SlopeRule rule, int raw, Violations v) {
+    static FixedSlopeRule readSlopeRule(SlopeRule rule, int raw, Violations v) {
         return switch (rule) {
             case SLOPE_RULE_UNSPECIFIED, SLOPE_RULE_ADAPTIVE -> FixedSlopeRule.ADAPTIVE;
             case SLOPE_RULE_ZERO -> FixedSlopeRule.ZERO;
@@ -163,14 +164,14 @@ public class CertifyRequestReader {
         return out;
     }
 
-    private static Network readModel(CertifyRequest request, Violations v) {
-        if (request.getModel().isEmpty()) {
+    static Network readModel(ByteString model, String architectureJson, Violations v) {
+        if (model.isEmpty()) {
             v.add("model", "required: the model in safetensors format");
             return null;
         }
-        String architecture = request.getArchitectureJson().isEmpty() ? null : request.getArchitectureJson();
+        String architecture = architectureJson.isEmpty() ? null : architectureJson;
         try {
-            return ModelFile.read(request.getModel().newInput(), ModelFile.DEFAULT_MAX_BYTES, architecture).network();
+            return ModelFile.read(model.newInput(), ModelFile.DEFAULT_MAX_BYTES, architecture).network();
         } catch (ModelFormatException e) {
             String message = e.getMessage();
             boolean aboutArchitecture = architecture != null && message.startsWith("architecture");

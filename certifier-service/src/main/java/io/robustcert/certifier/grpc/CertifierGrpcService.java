@@ -2,7 +2,13 @@ package io.robustcert.certifier.grpc;
 
 import io.quarkus.grpc.GrpcService;
 import io.robustcert.certifier.certify.Certifier;
+import io.grpc.StatusRuntimeException;
+import io.robustcert.certifier.certify.CertifyModelReader;
 import io.robustcert.certifier.certify.CertifyRequestReader;
+import io.robustcert.certifier.certify.ModelEvaluation;
+import io.robustcert.certifier.store.CheckpointException;
+import io.robustcert.v1.CertifyModelRequest;
+import io.robustcert.v1.CertifyModelResponse;
 import io.robustcert.certifier.certify.InvalidRequestException;
 import io.robustcert.certifier.certify.TooMuchWorkException;
 import com.google.rpc.BadRequest;
@@ -23,8 +29,9 @@ import org.jboss.logging.Logger;
 /**
  * CertifierService over gRPC: a thin adapter that checks the request, hands it to core through
  * {@link Certifier} on a worker thread, and maps failures to canonical codes with error details.
- * GetReport and WatchReports serve the reports the flow joins ({@link ReportBook}). CertifyModel and
- * CertifyCheckpoint are not implemented yet: they answer UNIMPLEMENTED (the generated base class).
+ * CertifyModel evaluates a model on catalog samples ({@link ModelEvaluation}); GetReport and WatchReports
+ * serve the reports the flow joins ({@link ReportBook}). CertifyCheckpoint is not implemented yet: it
+ * answers UNIMPLEMENTED (the generated base class).
  */
 @GrpcService
 public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierServiceImplBase {
@@ -34,11 +41,16 @@ public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierSe
     private final CertifyRequestReader reader;
     private final Certifier certifier;
     private final ReportBook reports;
+    private final CertifyModelReader modelReader;
+    private final ModelEvaluation modelEvaluation;
 
-    public CertifierGrpcService(CertifyRequestReader reader, Certifier certifier, ReportBook reports) {
+    public CertifierGrpcService(CertifyRequestReader reader, Certifier certifier, ReportBook reports,
+                                CertifyModelReader modelReader, ModelEvaluation modelEvaluation) {
         this.reader = reader;
         this.certifier = certifier;
         this.reports = reports;
+        this.modelReader = modelReader;
+        this.modelEvaluation = modelEvaluation;
     }
 
     @Override
@@ -64,21 +76,46 @@ public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierSe
     public Uni<CertifyResponse> certify(CertifyRequest request) {
         try {
             return Uni.createFrom().item(certifier.certify(reader.read(request)));
-        } catch (InvalidRequestException e) {
-            return Uni.createFrom().failure(GrpcErrors.invalidArgument(e.getMessage(), e.violations()));
-        } catch (TooMuchWorkException e) {
-            return Uni.createFrom().failure(GrpcErrors.resourceExhausted(e.reason(), e.getMessage(),
-                    Map.of("inputCount", Long.toString(e.requested()), "maxInputs", Long.toString(e.limit()))));
-        } catch (OutOfMemoryError e) {
+        } catch (Exception | OutOfMemoryError e) {
+            return Uni.createFrom().failure(refusal(e, "Certify", request.getRequestId()));
+        }
+    }
+
+    @Override
+    @Blocking
+    public Uni<CertifyModelResponse> certifyModel(CertifyModelRequest request) {
+        try {
+            return Uni.createFrom().item(modelEvaluation.evaluate(modelReader.read(request)));
+        } catch (Exception | OutOfMemoryError e) {
+            return Uni.createFrom().failure(refusal(e, "CertifyModel", request.getRequestId()));
+        }
+    }
+
+    /** A failed request as a canonical code with error details. */
+    private static StatusRuntimeException refusal(Throwable e, String rpc, String requestId) {
+        if (e instanceof InvalidRequestException invalid) {
+            return GrpcErrors.invalidArgument(invalid.getMessage(), invalid.violations());
+        }
+        if (e instanceof TooMuchWorkException tooMuch) {
+            return GrpcErrors.resourceExhausted(tooMuch.reason(), tooMuch.getMessage(), Map.of(
+                    "inputCount", Long.toString(tooMuch.requested()), "maxInputs", Long.toString(tooMuch.limit())));
+        }
+        if (e instanceof CheckpointException data) {
+            // the samples a request names: out of range is the caller's fault, missing files the deployment's
+            return data.reason().equals("PLAN_INVALID")
+                    ? GrpcErrors.invalidArgument(data.getMessage(), List.of(BadRequest.FieldViolation.newBuilder()
+                            .setField("dataset").setDescription(data.getMessage()).build()))
+                    : GrpcErrors.failedPrecondition(data.reason(), data.getMessage());
+        }
+        if (e instanceof OutOfMemoryError) {
             // Heap or ND4J's off-heap cap: this request needs more than the instance has. Refuse it; the
             // memory it held is released with it.
-            LOG.warnf("Certify %s ran out of memory: %s", request.getRequestId(), e.getMessage());
-            return Uni.createFrom().failure(GrpcErrors.resourceExhausted("MEMORY_EXHAUSTED",
-                    "the request needs more memory than this certifier has; send fewer inputs per request", Map.of()));
-        } catch (RuntimeException e) {
-            // A bug, not the caller's fault: log it here, keep the trace off the wire.
-            LOG.errorf(e, "Certify %s failed", request.getRequestId());
-            return Uni.createFrom().failure(GrpcErrors.internal("certification failed: " + e.getClass().getSimpleName()));
+            LOG.warnf("%s %s ran out of memory: %s", rpc, requestId, e.getMessage());
+            return GrpcErrors.resourceExhausted("MEMORY_EXHAUSTED",
+                    "the request needs more memory than this certifier has; send fewer inputs per request", Map.of());
         }
+        // A bug, not the caller's fault: log it here, keep the trace off the wire.
+        LOG.errorf(e, "%s %s failed", rpc, requestId);
+        return GrpcErrors.internal("certification failed: " + e.getClass().getSimpleName());
     }
 }

@@ -36,6 +36,11 @@ final class GrpcErrors {
         return build(Code.NOT_FOUND, message, info, null);
     }
 
+    static StatusRuntimeException failedPrecondition(String reason, String message) {
+        ErrorInfo info = ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build();
+        return build(Code.FAILED_PRECONDITION, message, info, null);
+    }
+
     static StatusRuntimeException internal(String message) {
         ErrorInfo info = ErrorInfo.newBuilder().setReason("INTERNAL_ERROR").setDomain(DOMAIN).build();
         return build(Code.INTERNAL, message, info, null);

@@ -5,7 +5,6 @@ import io.robustcert.v1.AttackCompleted;
 import io.robustcert.v1.BoundMethod;
 import io.robustcert.v1.CertificationCompleted;
 import io.robustcert.v1.CheckpointCreated;
-import io.robustcert.v1.ErrorRates;
 import io.robustcert.v1.EvaluationReport;
 import io.robustcert.v1.ShardFailure;
 import java.util.ArrayList;
@@ -123,20 +122,15 @@ final class CheckpointResults {
     private static void rates(EvaluationReport.Builder r, double eps, Map<BoundMethod, CertificationCompleted> certs,
                               AttackCompleted attack) {
         CertificationCompleted first = certs.values().iterator().next();
-        boolean[] correct = flags(first.getCorrectList());
-        boolean[] broken = flags(attack.getBrokenList());
         Map<String, boolean[]> verified = new LinkedHashMap<>();
-        certs.forEach((m, c) -> verified.put(m.name(), flags(c.getVerifiedList())));
-        ErrorTable table = ErrorTable.of(correct, broken, verified, eps, first.getMode().name());
-        for (BoundMethod m : certs.keySet()) {
-            r.addRates(row(table, first).setMethod(m).setVerifiedError(table.verifiedByMethod().get(m.name())));
-        }
-        r.addRates(row(table, first).setMethod(BoundMethod.BOUND_METHOD_UNSPECIFIED).setVerifiedError(table.verifiedError()));
-    }
-
-    private static ErrorRates.Builder row(ErrorTable table, CertificationCompleted c) {
-        return ErrorRates.newBuilder().setEpsilon(table.epsilon()).setMode(c.getMode()).setSamples(table.samples())
-                .setStandardError(table.standardError()).setPgdError(table.pgdError());
+        Map<BoundMethod, String> labels = new LinkedHashMap<>();
+        certs.forEach((m, c) -> {
+            verified.put(m.name(), flags(c.getVerifiedList()));
+            labels.put(m, m.name());
+        });
+        ErrorTable table = ErrorTable.of(flags(first.getCorrectList()), flags(attack.getBrokenList()), verified, eps,
+                first.getMode().name());
+        r.addAllRates(ErrorRatesRows.of(table, labels, first.getMode()));
     }
 
     private static boolean[] flags(List<Boolean> list) {
