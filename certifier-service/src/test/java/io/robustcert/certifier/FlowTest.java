@@ -31,7 +31,9 @@ import io.robustcert.testing.kafka.KafkaTestResource;
 import io.robustcert.v1.AttackCompleted;
 import io.robustcert.v1.BoundMethod;
 import io.robustcert.v1.CertificationCompleted;
+import com.google.longrunning.Operation;
 import io.robustcert.v1.CertifierServiceGrpc;
+import io.robustcert.v1.CertifyCheckpointRequest;
 import io.robustcert.v1.CheckpointCreated;
 import io.robustcert.v1.CheckpointRef;
 import io.robustcert.v1.DatasetSlice;
@@ -261,6 +263,45 @@ class FlowTest {
                 () -> stub.getReport(GetReportRequest.getDefaultInstance()));
         assertEquals(Status.Code.INVALID_ARGUMENT, empty.getStatus().getCode());
         assertEquals(List.of("checkpoint_id"), CertifierClient.violatedFields(empty));
+    }
+
+    @Test
+    void certifyCheckpointCertifiesAStoredCheckpointOnRequest() throws Exception {
+        CheckpointRef ref = write(model);
+        var stub = CertifierServiceGrpc.newBlockingStub(channel);
+        Operation op = stub.certifyCheckpoint(CertifyCheckpointRequest.newBuilder().setCheckpoint(ref)
+                .setPlan(EvaluationPlan.newBuilder().setDataset(SLICE).addEpsilons(EPS)).build());
+        assertTrue(op.getDone());
+        io.robustcert.v1.EvaluationReport report = op.getResponse().unpack(io.robustcert.v1.EvaluationReport.class);
+        assertEquals(ref, report.getCheckpoint());
+        assertFalse(report.getComplete(), "the attack is not in yet");
+        for (CertificationCompleted c : certificates(ref.getCheckpointId(), 2)) {
+            String label = c.getMethod() == BoundMethod.BOUND_METHOD_IBP ? "ibp" : "crown-ibp";
+            for (int i = 0; i < N; i++) {
+                assertEquals(expected.samples().get(i).verifiedBy().get(label), c.getVerified(i), label + " " + i);
+            }
+        }
+    }
+
+    @Test
+    void certifyCheckpointRefusesAMissingCheckpointAnUnsafeUriAndAPlanWithoutEpsilon() throws Exception {
+        var stub = CertifierServiceGrpc.newBlockingStub(channel);
+        CheckpointRef ref = write(model);
+        Sha256 absent = Sha256.of(new byte[] {1, 2, 3});
+        CheckpointRef missing = ref.toBuilder().setSha256(absent.hex()).setUri(store().uriOf(absent).toString())
+                .setSizeBytes(3).build();
+        EvaluationPlan plan = EvaluationPlan.newBuilder().setDataset(SLICE).addEpsilons(EPS).build();
+        StatusRuntimeException notFound = assertThrows(StatusRuntimeException.class, () -> stub.certifyCheckpoint(
+                CertifyCheckpointRequest.newBuilder().setCheckpoint(missing).setPlan(plan).build()));
+        assertEquals(Status.Code.NOT_FOUND, notFound.getStatus().getCode());
+        StatusRuntimeException unsafe = assertThrows(StatusRuntimeException.class, () -> stub.certifyCheckpoint(
+                CertifyCheckpointRequest.newBuilder().setCheckpoint(ref.toBuilder().setUri("file:///etc/passwd"))
+                        .setPlan(plan).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, unsafe.getStatus().getCode());
+        assertEquals(List.of("checkpoint.uri"), CertifierClient.violatedFields(unsafe));
+        StatusRuntimeException noEpsilon = assertThrows(StatusRuntimeException.class, () -> stub.certifyCheckpoint(
+                CertifyCheckpointRequest.newBuilder().setCheckpoint(ref).build()));
+        assertEquals(List.of("plan.epsilons"), CertifierClient.violatedFields(noEpsilon));
     }
 
     /** Waits until the certifier's group has committed every record of the topic. */

@@ -67,7 +67,7 @@ public class CertifyRequestReader {
         return new CertifyJob(network, inputs, labels, ball, methods, precision);
     }
 
-    static void checkRequestId(String id, Violations v) {
+    public static void checkRequestId(String id, Violations v) {
         if (id.isEmpty()) {
             return;
         }

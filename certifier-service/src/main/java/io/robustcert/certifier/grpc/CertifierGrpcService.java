@@ -6,7 +6,15 @@ import io.grpc.StatusRuntimeException;
 import io.robustcert.certifier.certify.CertifyModelReader;
 import io.robustcert.certifier.certify.CertifyRequestReader;
 import io.robustcert.certifier.certify.ModelEvaluation;
+import com.google.longrunning.Operation;
+import com.google.protobuf.Any;
+import io.robustcert.certifier.certify.Violations;
+import io.robustcert.certifier.flow.CheckpointRequests;
+import io.robustcert.certifier.messaging.EventPublisher;
 import io.robustcert.certifier.store.CheckpointException;
+import io.robustcert.v1.CertifyCheckpointRequest;
+import io.robustcert.v1.CheckpointCreated;
+import io.robustcert.v1.EvaluationProgress;
 import io.robustcert.v1.CertifyModelRequest;
 import io.robustcert.v1.CertifyModelResponse;
 import io.robustcert.certifier.certify.InvalidRequestException;
@@ -30,8 +38,8 @@ import org.jboss.logging.Logger;
  * CertifierService over gRPC: a thin adapter that checks the request, hands it to core through
  * {@link Certifier} on a worker thread, and maps failures to canonical codes with error details.
  * CertifyModel evaluates a model on catalog samples ({@link ModelEvaluation}); GetReport and WatchReports
- * serve the reports the flow joins ({@link ReportBook}). CertifyCheckpoint is not implemented yet: it
- * answers UNIMPLEMENTED (the generated base class).
+ * serve the reports the flow joins ({@link ReportBook}); CertifyCheckpoint certifies a stored checkpoint
+ * on request ({@link CheckpointRequests}).
  */
 @GrpcService
 public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierServiceImplBase {
@@ -43,9 +51,14 @@ public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierSe
     private final ReportBook reports;
     private final CertifyModelReader modelReader;
     private final ModelEvaluation modelEvaluation;
+    private final CheckpointRequests checkpoints;
+    private final EventPublisher publisher;
 
     public CertifierGrpcService(CertifyRequestReader reader, Certifier certifier, ReportBook reports,
-                                CertifyModelReader modelReader, ModelEvaluation modelEvaluation) {
+                                CertifyModelReader modelReader, ModelEvaluation modelEvaluation,
+                                CheckpointRequests checkpoints, EventPublisher publisher) {
+        this.checkpoints = checkpoints;
+        this.publisher = publisher;
         this.reader = reader;
         this.certifier = certifier;
         this.reports = reports;
@@ -91,6 +104,50 @@ public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierSe
         }
     }
 
+    /**
+     * Certifies a stored checkpoint now (on a worker thread) and answers with a finished operation whose
+     * response is the checkpoint's report so far: certification in, attack results joined as they arrive
+     * (GetReport, WatchReports). The results go on the certificates topic like the flow's; a repeated
+     * request recomputes nothing (results are kept per idempotent key).
+     */
+    @Override
+    @Blocking
+    public Uni<Operation> certifyCheckpoint(CertifyCheckpointRequest request) {
+        Violations v = new Violations();
+        CertifyRequestReader.checkRequestId(request.getRequestId(), v);
+        if (request.getCheckpoint().getCheckpointId().isEmpty()) {
+            v.add("checkpoint.checkpoint_id", "required");
+        }
+        if (request.getPlan().getEpsilonsCount() == 0) {
+            v.add("plan.epsilons", "at least one epsilon is required (a request has no training run to take it from)");
+        }
+        try {
+            v.throwIfAny();
+            CheckpointCreated event = CheckpointCreated.newBuilder().setMeta(publisher.meta(""))
+                    .setCheckpoint(request.getCheckpoint()).setPlan(request.getPlan()).build();
+            EvaluationReport report = checkpoints.certify(event);
+            String id = request.getCheckpoint().getCheckpointId();
+            return Uni.createFrom().item(Operation.newBuilder().setName("certifications/" + id).setDone(true)
+                    .setMetadata(Any.pack(EvaluationProgress.newBuilder().setCheckpointId(id).setShardsDone(1)
+                            .setShardsTotal(1).build()))
+                    .setResponse(Any.pack(report)).build());
+        } catch (Exception | OutOfMemoryError e) {
+            return Uni.createFrom().failure(refusal(e, "CertifyCheckpoint", request.getRequestId()));
+        }
+    }
+
+    /** What the caller named wrongly is INVALID_ARGUMENT or NOT_FOUND; what the deployment lacks, FAILED_PRECONDITION. */
+    private static StatusRuntimeException checkpointRefusal(CheckpointException e, String planField) {
+        return switch (e.reason()) {
+            case "PLAN_INVALID" -> GrpcErrors.invalidArgument(e.getMessage(), List.of(BadRequest.FieldViolation
+                    .newBuilder().setField(planField).setDescription(e.getMessage()).build()));
+            case "CHECKPOINT_UNSAFE_URI" -> GrpcErrors.invalidArgument(e.getMessage(), List.of(BadRequest.FieldViolation
+                    .newBuilder().setField("checkpoint.uri").setDescription(e.getMessage()).build()));
+            case "CHECKPOINT_NOT_FOUND" -> GrpcErrors.notFound(e.reason(), e.getMessage(), Map.of());
+            default -> GrpcErrors.failedPrecondition(e.reason(), e.getMessage());
+        };
+    }
+
     /** A failed request as a canonical code with error details. */
     private static StatusRuntimeException refusal(Throwable e, String rpc, String requestId) {
         if (e instanceof InvalidRequestException invalid) {
@@ -100,12 +157,8 @@ public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierSe
             return GrpcErrors.resourceExhausted(tooMuch.reason(), tooMuch.getMessage(), Map.of(
                     "inputCount", Long.toString(tooMuch.requested()), "maxInputs", Long.toString(tooMuch.limit())));
         }
-        if (e instanceof CheckpointException data) {
-            // the samples a request names: out of range is the caller's fault, missing files the deployment's
-            return data.reason().equals("PLAN_INVALID")
-                    ? GrpcErrors.invalidArgument(data.getMessage(), List.of(BadRequest.FieldViolation.newBuilder()
-                            .setField("dataset").setDescription(data.getMessage()).build()))
-                    : GrpcErrors.failedPrecondition(data.reason(), data.getMessage());
+        if (e instanceof CheckpointException refused) {
+            return checkpointRefusal(refused, rpc.equals("CertifyModel") ? "dataset" : "plan");
         }
         if (e instanceof OutOfMemoryError) {
             // Heap or ND4J's off-heap cap: this request needs more than the instance has. Refuse it; the

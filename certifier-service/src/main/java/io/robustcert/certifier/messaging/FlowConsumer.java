@@ -4,10 +4,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.robustcert.certifier.config.FlowConfig;
-import io.robustcert.certifier.flow.CheckpointCertifier;
-import io.robustcert.certifier.flow.ResolvedPlan;
+import io.robustcert.certifier.flow.CheckpointRequests;
 import io.robustcert.certifier.flow.Topics;
-import io.robustcert.certifier.certify.MethodChoice;
 import io.robustcert.certifier.report.ReportBook;
 import io.robustcert.certifier.store.CheckpointException;
 import io.robustcert.v1.AttackCompleted;
@@ -49,18 +47,18 @@ public class FlowConsumer {
 
     private final FlowConfig config;
     private final Config kafkaConfig;
-    private final CheckpointCertifier certifier;
+    private final CheckpointRequests requests;
     private final ReportBook reports;
     private final EventPublisher publisher;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private Thread thread;
 
-    public FlowConsumer(FlowConfig config, Config kafkaConfig, CheckpointCertifier certifier, ReportBook reports,
+    public FlowConsumer(FlowConfig config, Config kafkaConfig, CheckpointRequests requests, ReportBook reports,
                         EventPublisher publisher) {
         this.config = config;
         this.kafkaConfig = kafkaConfig;
-        this.certifier = certifier;
+        this.requests = requests;
         this.reports = reports;
         this.publisher = publisher;
     }
@@ -131,14 +129,7 @@ public class FlowConsumer {
             return;
         }
         try {
-            ResolvedPlan plan = ResolvedPlan.of(event);
-            reports.announce(event, plan.epsilons(), plan.methods().stream().map(MethodChoice::wire).toList());
-            List<CertificationCompleted> results = certifier.certify(event);
-            for (CertificationCompleted c : results) {
-                CertificationCompleted sent = c.toBuilder().setMeta(publisher.meta(event.getMeta().getEventId())).build();
-                publisher.send(Topics.CERTIFICATES, id, sent);
-            }
-            certifier.markProduced(results);
+            requests.certify(event);
         } catch (CheckpointException e) {
             LOG.warnf("checkpoint %s not certified: %s %s", id, e.reason(), e.getMessage());
             Failure failure = Failure.newBuilder().setReason(e.reason()).setMessage(e.getMessage()).build();
