@@ -2,9 +2,16 @@ package io.robustcert.attack;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.longrunning.Operation;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.robustcert.attack.flow.Topics;
 import io.robustcert.core.attack.PgdOptions;
@@ -16,7 +23,9 @@ import io.robustcert.core.store.StoreLayout;
 import io.robustcert.core.testing.Fixtures;
 import io.robustcert.core.testing.RealMnist;
 import io.robustcert.testing.kafka.KafkaTestResource;
+import io.robustcert.v1.AttackCheckpointRequest;
 import io.robustcert.v1.AttackCompleted;
+import io.robustcert.v1.AttackServiceGrpc;
 import io.robustcert.v1.AttackSpec;
 import io.robustcert.v1.CheckpointCreated;
 import io.robustcert.v1.CheckpointRef;
@@ -24,11 +33,13 @@ import io.robustcert.v1.DatasetSlice;
 import io.robustcert.v1.EvaluationPlan;
 import io.robustcert.v1.EventMeta;
 import java.io.InputStream;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +60,9 @@ class AttackFlowTest {
             .setSteps(20).setRestarts(1).build();
 
     static byte[] model;
+
+    @TestHTTPResource("/")
+    URL url;
     static EvaluationReport expected;
 
     @BeforeAll
@@ -61,8 +75,12 @@ class AttackFlowTest {
                 RealMnist.test(N));
     }
 
+    static StoreLayout store() {
+        return new StoreLayout(Path.of(ConfigProvider.getConfig().getValue("robustcert.store.root", String.class)));
+    }
+
     static CheckpointRef write(byte[] bytes) throws Exception {
-        StoreLayout store = new StoreLayout(Path.of(ConfigProvider.getConfig().getValue("robustcert.store.root", String.class)));
+        StoreLayout store = store();
         Sha256 sha = Sha256.of(bytes);
         Files.createDirectories(store.pathOf(sha).getParent());
         Files.write(store.pathOf(sha), bytes);
@@ -116,5 +134,34 @@ class AttackFlowTest {
         assertEquals("CHECKPOINT_UNSAFE_URI", a.getFailure().getReason());
         assertEquals(1, TopicProbe.await(Topics.CHECKPOINTS + ".dlq", outside.getCheckpointId(), b -> b,
                 l -> !l.isEmpty(), WAIT).size());
+    }
+
+    @Test
+    void attackCheckpointAttacksAStoredCheckpointOnRequestAndRefusesBadOnes() throws Exception {
+        CheckpointRef ref = write(model);
+        EvaluationPlan plan = EvaluationPlan.newBuilder().setAttack(SPEC).addEpsilons(EPS)
+                .setDataset(DatasetSlice.newBuilder().setDataset("mnist").setCount(N)).build();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", url.getPort()).usePlaintext().build();
+        try {
+            var stub = AttackServiceGrpc.newBlockingStub(channel);
+            Operation op = stub.attackCheckpoint(AttackCheckpointRequest.newBuilder().setCheckpoint(ref).setPlan(plan).build());
+            assertTrue(op.getDone());
+            AttackCompleted a = op.getResponse().unpack(AttackCompleted.class);
+            for (int i = 0; i < N; i++) {
+                assertEquals(expected.samples().get(i).broken(), a.getBroken(i), "broken " + i);
+            }
+            assertEquals(a, TopicProbe.await(Topics.ATTACK_RESULTS, ref.getCheckpointId(), AttackCompleted::parseFrom,
+                    l -> !l.isEmpty(), WAIT).get(0));
+            Sha256 absent = Sha256.of(new byte[] {4, 5, 6});
+            StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () -> stub.attackCheckpoint(
+                    AttackCheckpointRequest.newBuilder().setPlan(plan).setCheckpoint(ref.toBuilder().setSha256(absent.hex())
+                            .setUri(store().uriOf(absent).toString()).setSizeBytes(3)).build()));
+            assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode(), missing.toString());
+            StatusRuntimeException twoEpsilons = assertThrows(StatusRuntimeException.class, () -> stub.attackCheckpoint(
+                    AttackCheckpointRequest.newBuilder().setCheckpoint(ref).setPlan(plan.toBuilder().addEpsilons(0.1)).build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, twoEpsilons.getStatus().getCode());
+        } finally {
+            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
     }
 }

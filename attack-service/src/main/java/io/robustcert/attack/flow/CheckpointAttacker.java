@@ -16,13 +16,13 @@ import io.robustcert.v1.ShardRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Attacks a checkpoint under its plan: the verified model from the store, the plan's samples, and one
  * {@link AttackCompleted} per ε from core's attack-only {@link Evaluator} run (clean verdict, PGD checked in
- * float64). Results already produced by this instance (same checkpoint, slice, ε and attack) are not
+ * float64). Results already produced by this instance (same checkpoint id and content, slice, ε and attack) are not
  * computed again, so a redelivered event costs nothing and adds nothing.
  */
 @ApplicationScoped
@@ -32,7 +32,7 @@ public class CheckpointAttacker {
     private final DatasetShelf datasets;
     private final FlowConfig config;
     private final MeterRegistry metrics;
-    private final Set<String> produced = ConcurrentHashMap.newKeySet();
+    private final Map<String, AttackCompleted> produced = new ConcurrentHashMap<>();
 
     public CheckpointAttacker(CheckpointStore store, DatasetShelf datasets, FlowConfig config, MeterRegistry metrics) {
         this.store = store;
@@ -51,7 +51,7 @@ public class CheckpointAttacker {
         for (double eps : plan.epsilons()) {
             AttackCompleted.Builder done = AttackCompleted.newBuilder().setDataset(plan.dataset()).setEpsilon(eps)
                     .setAttack(plan.attack());
-            if (produced.contains(key(id, done))) {
+            if (produced.containsKey(key(event, done))) {
                 continue;
             }
             if (network == null) {
@@ -82,13 +82,29 @@ public class CheckpointAttacker {
     }
 
     /** Remembers results once they are on the broker. */
-    public void markProduced(List<AttackCompleted> results) {
+    public void markProduced(CheckpointCreated event, List<AttackCompleted> results) {
         for (AttackCompleted a : results) {
-            produced.add(key(a.getShard().getCheckpointId(), a.toBuilder()));
+            produced.put(key(event, a.toBuilder()), a);
         }
     }
 
-    private static String key(String id, AttackCompleted.Builder a) {
-        return id + "|" + a.getDataset() + "|" + a.getEpsilon() + "|" + a.getAttack();
+    /** The results this instance produced for the event's plan, in ε order. */
+    public List<AttackCompleted> produced(CheckpointCreated event) throws CheckpointException {
+        AttackPlan plan = AttackPlan.of(event);
+        List<AttackCompleted> out = new ArrayList<>();
+        for (double eps : plan.epsilons()) {
+            AttackCompleted a = produced.get(key(event, AttackCompleted.newBuilder()
+                    .setDataset(plan.dataset()).setEpsilon(eps).setAttack(plan.attack())));
+            if (a != null) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** The idempotent key: the checkpoint (id and content), the samples, ε and the attack. */
+    private static String key(CheckpointCreated event, AttackCompleted.Builder a) {
+        return event.getCheckpoint().getCheckpointId() + "|" + event.getCheckpoint().getSha256() + "|" + a.getDataset()
+                + "|" + a.getEpsilon() + "|" + a.getAttack();
     }
 }

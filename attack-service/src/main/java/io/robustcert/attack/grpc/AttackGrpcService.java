@@ -2,7 +2,17 @@ package io.robustcert.attack.grpc;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
+import com.google.longrunning.Operation;
+import com.google.protobuf.Any;
+import com.google.rpc.BadRequest;
 import io.robustcert.attack.config.FlowConfig;
+import io.robustcert.attack.flow.CheckpointRequests;
+import io.robustcert.attack.messaging.EventPublisher;
+import io.robustcert.attack.store.CheckpointException;
+import io.robustcert.v1.AttackCheckpointRequest;
+import io.robustcert.v1.AttackCompleted;
+import io.robustcert.v1.CheckpointCreated;
+import io.robustcert.v1.EvaluationProgress;
 import io.robustcert.core.eval.EvaluationReport;
 import io.robustcert.core.eval.EvaluationSettings;
 import io.robustcert.core.eval.Evaluator;
@@ -15,6 +25,7 @@ import io.robustcert.v1.MutinyAttackServiceGrpc;
 import io.robustcert.v1.SampleAttack;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -22,7 +33,7 @@ import org.jboss.logging.Logger;
 /**
  * AttackService over gRPC: checks the request, runs core's attack-only {@link Evaluator} (clean verdict and
  * PGD, each broken point checked in float64) on a worker thread, and maps failures to canonical codes with
- * error details. AttackCheckpoint is not implemented yet: it answers UNIMPLEMENTED (the generated base class).
+ * error details. AttackCheckpoint attacks a stored checkpoint on request ({@link CheckpointRequests}).
  */
 @GrpcService
 public class AttackGrpcService extends MutinyAttackServiceGrpc.AttackServiceImplBase {
@@ -31,10 +42,15 @@ public class AttackGrpcService extends MutinyAttackServiceGrpc.AttackServiceImpl
 
     private final FlowConfig config;
     private final MeterRegistry metrics;
+    private final CheckpointRequests checkpoints;
+    private final EventPublisher publisher;
 
-    public AttackGrpcService(FlowConfig config, MeterRegistry metrics) {
+    public AttackGrpcService(FlowConfig config, MeterRegistry metrics, CheckpointRequests checkpoints,
+                             EventPublisher publisher) {
         this.config = config;
         this.metrics = metrics;
+        this.checkpoints = checkpoints;
+        this.publisher = publisher;
     }
 
     @Override
@@ -49,7 +65,7 @@ public class AttackGrpcService extends MutinyAttackServiceGrpc.AttackServiceImpl
         AttackRequestReader reader = new AttackRequestReader();
         AttackJob job = reader.read(request);
         if (job == null) {
-            List<com.google.rpc.BadRequest.FieldViolation> v = reader.violations();
+            List<BadRequest.FieldViolation> v = reader.violations();
             return Uni.createFrom().failure(GrpcErrors.invalidArgument(v.get(0).getField() + ": "
                     + v.get(0).getDescription() + (v.size() > 1 ? " (and " + (v.size() - 1) + " more)" : ""), v));
         }
@@ -81,5 +97,51 @@ public class AttackGrpcService extends MutinyAttackServiceGrpc.AttackServiceImpl
             LOG.errorf(e, "Attack %s failed", request.getRequestId());
             return Uni.createFrom().failure(GrpcErrors.internal("attack failed: " + e.getClass().getSimpleName()));
         }
+    }
+
+    /**
+     * Attacks a stored checkpoint at one ε now (on a worker thread) and answers with a finished operation
+     * whose response is the AttackCompleted it also published for the report; a repeated request recomputes
+     * nothing (results are kept per idempotent key).
+     */
+    @Override
+    @Blocking
+    public Uni<Operation> attackCheckpoint(AttackCheckpointRequest request) {
+        List<BadRequest.FieldViolation> v = new ArrayList<>();
+        String id = request.getCheckpoint().getCheckpointId();
+        if (id.isEmpty()) {
+            v.add(violation("checkpoint.checkpoint_id", "required"));
+        }
+        if (request.getPlan().getEpsilonsCount() != 1) {
+            v.add(violation("plan.epsilons", "exactly one epsilon per operation (its response is one AttackCompleted), got "
+                    + request.getPlan().getEpsilonsCount()));
+        }
+        if (!v.isEmpty()) {
+            return Uni.createFrom().failure(GrpcErrors.invalidArgument(v.get(0).getField() + ": " + v.get(0).getDescription(), v));
+        }
+        try {
+            CheckpointCreated event = CheckpointCreated.newBuilder().setMeta(publisher.meta(""))
+                    .setCheckpoint(request.getCheckpoint()).setPlan(request.getPlan()).build();
+            AttackCompleted result = checkpoints.attack(event).get(0);
+            return Uni.createFrom().item(Operation.newBuilder().setName("attacks/" + id).setDone(true)
+                    .setMetadata(Any.pack(EvaluationProgress.newBuilder().setCheckpointId(id).setShardsDone(1)
+                            .setShardsTotal(1).build()))
+                    .setResponse(Any.pack(result)).build());
+        } catch (CheckpointException e) {
+            return Uni.createFrom().failure(switch (e.reason()) {
+                case "PLAN_INVALID" -> GrpcErrors.invalidArgument(e.getMessage(), List.of(violation("plan", e.getMessage())));
+                case "CHECKPOINT_UNSAFE_URI" -> GrpcErrors.invalidArgument(e.getMessage(),
+                        List.of(violation("checkpoint.uri", e.getMessage())));
+                case "CHECKPOINT_NOT_FOUND" -> GrpcErrors.notFound(e.reason(), e.getMessage(), Map.of());
+                default -> GrpcErrors.failedPrecondition(e.reason(), e.getMessage());
+            });
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.errorf(e, "AttackCheckpoint %s failed", id);
+            return Uni.createFrom().failure(GrpcErrors.internal("attack failed: " + e.getClass().getSimpleName()));
+        }
+    }
+
+    private static BadRequest.FieldViolation violation(String field, String description) {
+        return BadRequest.FieldViolation.newBuilder().setField(field).setDescription(description).build();
     }
 }

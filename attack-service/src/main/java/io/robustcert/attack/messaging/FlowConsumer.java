@@ -4,7 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.robustcert.attack.config.FlowConfig;
-import io.robustcert.attack.flow.CheckpointAttacker;
+import io.robustcert.attack.flow.CheckpointRequests;
 import io.robustcert.attack.flow.Topics;
 import io.robustcert.attack.store.CheckpointException;
 import io.robustcert.v1.AttackCompleted;
@@ -39,16 +39,16 @@ public class FlowConsumer {
 
     private final FlowConfig config;
     private final Config kafkaConfig;
-    private final CheckpointAttacker attacker;
+    private final CheckpointRequests requests;
     private final EventPublisher publisher;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private Thread thread;
 
-    public FlowConsumer(FlowConfig config, Config kafkaConfig, CheckpointAttacker attacker, EventPublisher publisher) {
+    public FlowConsumer(FlowConfig config, Config kafkaConfig, CheckpointRequests requests, EventPublisher publisher) {
         this.config = config;
         this.kafkaConfig = kafkaConfig;
-        this.attacker = attacker;
+        this.requests = requests;
         this.publisher = publisher;
     }
 
@@ -111,11 +111,7 @@ public class FlowConsumer {
             return;
         }
         try {
-            List<AttackCompleted> results = attacker.attack(event);
-            for (AttackCompleted a : results) {
-                publisher.send(Topics.ATTACK_RESULTS, id, a.toBuilder().setMeta(publisher.meta(event.getMeta().getEventId())).build());
-            }
-            attacker.markProduced(results);
+            requests.attack(event);
         } catch (CheckpointException e) {
             LOG.warnf("checkpoint %s not attacked: %s %s", id, e.reason(), e.getMessage());
             publisher.send(Topics.ATTACK_RESULTS, id, AttackCompleted.newBuilder()

@@ -12,6 +12,8 @@ import io.robustcert.core.perturb.InputDomain;
 import io.robustcert.core.perturb.LinfBall;
 import io.robustcert.v1.CertificationCompleted;
 import io.robustcert.v1.CheckpointCreated;
+import io.robustcert.v1.ComputeMode;
+import io.robustcert.v1.DatasetSlice;
 import io.robustcert.v1.ShardRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Certifies a checkpoint under its plan: the verified model from the store, the plan's samples, and one
  * {@link CertificationCompleted} per (ε, method) computed by core's {@link Certification}. Results already
- * produced by this instance (same checkpoint, dataset slice, ε, method and mode) are not computed again,
+ * produced by this instance (same checkpoint id and content, dataset slice, ε, method and mode) are not computed again,
  * so a redelivered event costs nothing and adds nothing.
  */
 @ApplicationScoped
@@ -51,7 +53,7 @@ public class CheckpointCertifier {
         Samples samples = null;
         for (double eps : plan.epsilons()) {
             List<MethodChoice> methods = plan.methods().stream()
-                    .filter(m -> !produced.contains(key(id, plan, eps, m))).toList();
+                    .filter(m -> !produced.contains(key(event, plan.dataset(), eps, m.wire(), plan.mode()))).toList();
             if (methods.isEmpty()) {
                 continue;
             }
@@ -89,19 +91,17 @@ public class CheckpointCertifier {
         return out;
     }
 
-    /** Remembers results once they are on the broker. */
-    public void markProduced(List<CertificationCompleted> results) {
+    /** Remembers results of the event once they are on the broker. */
+    public void markProduced(CheckpointCreated event, List<CertificationCompleted> results) {
         for (CertificationCompleted c : results) {
-            produced.add(key(c));
+            produced.add(key(event, c.getDataset(), c.getEpsilon(), c.getMethod(), c.getMode()));
         }
     }
 
-    private static String key(String id, ResolvedPlan plan, double eps, MethodChoice m) {
-        return id + "|" + plan.dataset() + "|" + eps + "|" + m.wire() + "|" + plan.mode();
-    }
-
-    private static String key(CertificationCompleted c) {
-        return c.getShard().getCheckpointId() + "|" + c.getDataset() + "|" + c.getEpsilon() + "|" + c.getMethod() + "|"
-                + c.getMode();
+    /** The idempotent key: the checkpoint (id and content), the samples, ε, method and mode. */
+    private static String key(CheckpointCreated event, DatasetSlice dataset, double eps, io.robustcert.v1.BoundMethod method,
+                              ComputeMode mode) {
+        return event.getCheckpoint().getCheckpointId() + "|" + event.getCheckpoint().getSha256() + "|" + dataset + "|"
+                + eps + "|" + method + "|" + mode;
     }
 }

@@ -39,7 +39,7 @@ public class CheckpointRequests {
             publisher.send(Topics.CERTIFICATES, id, sent);
             reports.add(sent);
         }
-        certifier.markProduced(results);
+        certifier.markProduced(event, results);
         return reports.get(id).orElseThrow();
     }
 }
