@@ -23,6 +23,7 @@ import io.robustcert.core.store.StoreLayout;
 import io.robustcert.core.testing.Fixtures;
 import io.robustcert.core.testing.RealMnist;
 import io.robustcert.testing.kafka.KafkaTestResource;
+import io.robustcert.testing.kafka.TopicProbe;
 import io.robustcert.v1.AttackCheckpointRequest;
 import io.robustcert.v1.AttackCompleted;
 import io.robustcert.v1.AttackServiceGrpc;
@@ -65,6 +66,10 @@ class AttackFlowTest {
     URL url;
     static EvaluationReport expected;
 
+    static TopicProbe probe() {
+        return new TopicProbe(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+    }
+
     @BeforeAll
     static void attackDirectly() throws Exception {
         try (InputStream in = Fixtures.resource(RealMnist.NATURAL_MODEL)) {
@@ -94,7 +99,7 @@ class AttackFlowTest {
                 .setCheckpoint(ref).setTrainingEpsilon(EPS)
                 .setPlan(EvaluationPlan.newBuilder().setAttack(SPEC)
                         .setDataset(DatasetSlice.newBuilder().setDataset("mnist").setCount(N))).build();
-        TopicProbe.send(Topics.CHECKPOINTS, ref.getCheckpointId(), event.toByteArray());
+        probe().send(Topics.CHECKPOINTS, ref.getCheckpointId(), event.toByteArray());
     }
 
     @Test
@@ -102,7 +107,7 @@ class AttackFlowTest {
         CheckpointRef ref = write(model);
         announce(ref);
         announce(ref);
-        AttackCompleted a = TopicProbe.await(Topics.ATTACK_RESULTS, ref.getCheckpointId(), AttackCompleted::parseFrom,
+        AttackCompleted a = probe().await(Topics.ATTACK_RESULTS, ref.getCheckpointId(), AttackCompleted::parseFrom,
                 l -> !l.isEmpty(), WAIT).get(0);
         assertFalse(a.hasFailure(), a.getFailure().toString());
         assertEquals(EPS, a.getEpsilon());
@@ -119,8 +124,8 @@ class AttackFlowTest {
         // a later checkpoint's result arrives after both announcements of this one were processed (one partition)
         CheckpointRef later = write(model).toBuilder().setCheckpointId("ckpt-" + UUID.randomUUID()).build();
         announce(later);
-        TopicProbe.await(Topics.ATTACK_RESULTS, later.getCheckpointId(), AttackCompleted::parseFrom, l -> !l.isEmpty(), WAIT);
-        assertEquals(1, TopicProbe.await(Topics.ATTACK_RESULTS, ref.getCheckpointId(), AttackCompleted::parseFrom,
+        probe().await(Topics.ATTACK_RESULTS, later.getCheckpointId(), AttackCompleted::parseFrom, l -> !l.isEmpty(), WAIT);
+        assertEquals(1, probe().await(Topics.ATTACK_RESULTS, ref.getCheckpointId(), AttackCompleted::parseFrom,
                 l -> !l.isEmpty(), WAIT).size());
     }
 
@@ -129,10 +134,10 @@ class AttackFlowTest {
         CheckpointRef outside = write(model).toBuilder().setCheckpointId("ckpt-" + UUID.randomUUID())
                 .setUri("file:///etc/passwd").build();
         announce(outside);
-        AttackCompleted a = TopicProbe.await(Topics.ATTACK_RESULTS, outside.getCheckpointId(), AttackCompleted::parseFrom,
+        AttackCompleted a = probe().await(Topics.ATTACK_RESULTS, outside.getCheckpointId(), AttackCompleted::parseFrom,
                 l -> !l.isEmpty(), WAIT).get(0);
         assertEquals("CHECKPOINT_UNSAFE_URI", a.getFailure().getReason());
-        assertEquals(1, TopicProbe.await(Topics.CHECKPOINTS + ".dlq", outside.getCheckpointId(), b -> b,
+        assertEquals(1, probe().await(Topics.CHECKPOINTS + ".dlq", outside.getCheckpointId(), b -> b,
                 l -> !l.isEmpty(), WAIT).size());
     }
 
@@ -150,7 +155,7 @@ class AttackFlowTest {
             for (int i = 0; i < N; i++) {
                 assertEquals(expected.samples().get(i).broken(), a.getBroken(i), "broken " + i);
             }
-            assertEquals(a, TopicProbe.await(Topics.ATTACK_RESULTS, ref.getCheckpointId(), AttackCompleted::parseFrom,
+            assertEquals(a, probe().await(Topics.ATTACK_RESULTS, ref.getCheckpointId(), AttackCompleted::parseFrom,
                     l -> !l.isEmpty(), WAIT).get(0));
             Sha256 absent = Sha256.of(new byte[] {4, 5, 6});
             StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () -> stub.attackCheckpoint(

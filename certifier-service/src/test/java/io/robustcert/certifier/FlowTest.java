@@ -28,6 +28,7 @@ import io.robustcert.core.tensor.Precision;
 import io.robustcert.core.testing.Fixtures;
 import io.robustcert.core.testing.RealMnist;
 import io.robustcert.testing.kafka.KafkaTestResource;
+import io.robustcert.testing.kafka.TopicProbe;
 import io.robustcert.v1.AttackCompleted;
 import io.robustcert.v1.BoundMethod;
 import io.robustcert.v1.CertificationCompleted;
@@ -87,6 +88,10 @@ class FlowTest {
 
     ManagedChannel channel;
 
+    static TopicProbe probe() {
+        return new TopicProbe(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+    }
+
     @BeforeAll
     static void evaluateDirectly() throws Exception {
         try (InputStream in = Fixtures.resource(RealMnist.NATURAL_MODEL)) {
@@ -128,7 +133,7 @@ class FlowTest {
                 .setMeta(EventMeta.newBuilder().setEventId(UUID.randomUUID().toString()).setProducer("test"))
                 .setCheckpoint(ref).setTrainingId("run-" + ref.getCheckpointId()).setEpoch(3).setTrainingEpsilon(EPS)
                 .setPlan(EvaluationPlan.newBuilder().setDataset(SLICE)).build();
-        TopicProbe.send(Topics.CHECKPOINTS, ref.getCheckpointId(), event.toByteArray());
+        probe().send(Topics.CHECKPOINTS, ref.getCheckpointId(), event.toByteArray());
         return event;
     }
 
@@ -141,15 +146,15 @@ class FlowTest {
         for (SampleVerdict v : attackOnly.samples()) {
             a.addCorrect(v.cleanCorrect()).addBroken(allBroken || v.broken());
         }
-        TopicProbe.send(Topics.ATTACK_RESULTS, id, a.build().toByteArray());
+        probe().send(Topics.ATTACK_RESULTS, id, a.build().toByteArray());
     }
 
     static List<CertificationCompleted> certificates(String id, int count) throws Exception {
-        return TopicProbe.await(Topics.CERTIFICATES, id, CertificationCompleted::parseFrom, l -> l.size() >= count, WAIT);
+        return probe().await(Topics.CERTIFICATES, id, CertificationCompleted::parseFrom, l -> l.size() >= count, WAIT);
     }
 
     static io.robustcert.v1.EvaluationReport completeReport(String id) throws Exception {
-        List<io.robustcert.v1.EvaluationReport> reports = TopicProbe.await(Topics.REPORTS, id,
+        List<io.robustcert.v1.EvaluationReport> reports = probe().await(Topics.REPORTS, id,
                 io.robustcert.v1.EvaluationReport::parseFrom, l -> !l.isEmpty() && l.get(l.size() - 1).getComplete(), WAIT);
         return reports.get(reports.size() - 1);
     }
@@ -209,7 +214,7 @@ class FlowTest {
         announce(ref);
         certificates(id, 2);
         sendAttack(id, true);
-        SoundnessAlarm alarm = TopicProbe.await(Topics.ALARMS, id, SoundnessAlarm::parseFrom,
+        SoundnessAlarm alarm = probe().await(Topics.ALARMS, id, SoundnessAlarm::parseFrom,
                 l -> l.stream().anyMatch(a -> a.getMethod() == BoundMethod.BOUND_METHOD_CROWN_IBP), WAIT).stream()
                 .filter(a -> a.getMethod() == BoundMethod.BOUND_METHOD_CROWN_IBP).findFirst().orElseThrow();
         List<Integer> verified = new ArrayList<>();
@@ -221,7 +226,9 @@ class FlowTest {
         assertFalse(verified.isEmpty(), "the test needs samples CROWN-IBP verifies");
         assertEquals(verified, alarm.getSampleIndicesList());
         assertTrue(completeReport(id).getSoundnessAlarms() >= verified.size());
-        assertTrue(CertifierClient.httpGet(url.getPort(), "/q/metrics").contains("robustcert_certifier_soundness_alarms_total{method=\"BOUND_METHOD_CROWN_IBP\"}"));
+        String metrics = CertifierClient.httpGet(url.getPort(), "/q/metrics");
+        assertTrue(metrics.contains("robustcert_certifier_soundness_alarms_total{method=\"BOUND_METHOD_CROWN_IBP\"}"), metrics);
+        assertTrue(metrics.contains("kafka_consumer_fetch_manager_records_lag_max"), "consumer lag is exported");
     }
 
     @Test
@@ -242,13 +249,13 @@ class FlowTest {
         announce(wrongHash);
         assertEquals("CHECKPOINT_UNSAFE_URI", certificates(outside.getCheckpointId(), 1).get(0).getFailure().getReason());
         assertEquals("CHECKPOINT_HASH_MISMATCH", certificates(wrongHash.getCheckpointId(), 1).get(0).getFailure().getReason());
-        List<io.robustcert.v1.EvaluationReport> reports = TopicProbe.await(Topics.REPORTS, wrongHash.getCheckpointId(),
+        List<io.robustcert.v1.EvaluationReport> reports = probe().await(Topics.REPORTS, wrongHash.getCheckpointId(),
                 io.robustcert.v1.EvaluationReport::parseFrom, l -> !l.isEmpty() && l.get(l.size() - 1).getFailedShardsCount() > 0, WAIT);
         io.robustcert.v1.EvaluationReport last = reports.get(reports.size() - 1);
         assertFalse(last.getComplete());
         assertEquals("certification", last.getFailedShards(0).getStage());
         assertEquals("CHECKPOINT_HASH_MISMATCH", last.getFailedShards(0).getFailure().getReason());
-        assertEquals(1, TopicProbe.await(Topics.deadLetters(Topics.CHECKPOINTS), outside.getCheckpointId(), b -> b,
+        assertEquals(1, probe().await(Topics.deadLetters(Topics.CHECKPOINTS), outside.getCheckpointId(), b -> b,
                 l -> !l.isEmpty(), WAIT).size());
     }
 
@@ -306,7 +313,7 @@ class FlowTest {
 
     /** Waits until the certifier's group has committed every record of the topic. */
     static void awaitCommitted(String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TopicProbe.bootstrap()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", probe().bootstrap()))) {
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (System.nanoTime() < deadline) {
                 var ends = admin.listOffsets(Map.of(new org.apache.kafka.common.TopicPartition(topic, 0),

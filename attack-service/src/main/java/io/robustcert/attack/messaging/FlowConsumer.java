@@ -1,6 +1,8 @@
 package io.robustcert.attack.messaging;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.robustcert.attack.config.FlowConfig;
@@ -41,15 +43,19 @@ public class FlowConsumer {
     private final Config kafkaConfig;
     private final CheckpointRequests requests;
     private final EventPublisher publisher;
+    private final MeterRegistry registry;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private Thread thread;
+    private KafkaClientMetrics consumerMetrics;
 
-    public FlowConsumer(FlowConfig config, Config kafkaConfig, CheckpointRequests requests, EventPublisher publisher) {
+    public FlowConsumer(FlowConfig config, Config kafkaConfig, CheckpointRequests requests, EventPublisher publisher,
+                        MeterRegistry registry) {
         this.config = config;
         this.kafkaConfig = kafkaConfig;
         this.requests = requests;
         this.publisher = publisher;
+        this.registry = registry;
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -64,6 +70,9 @@ public class FlowConsumer {
         props.put("max.poll.records", "1");
         props.put("max.poll.interval.ms", Integer.toString((int) Duration.ofMinutes(30).toMillis()));
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        // the consumer's own metrics on /q/metrics, lag included (kafka_consumer_fetch_manager_records_lag*)
+        consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
         running = true;
         thread = new Thread(this::run, "attack-flow");
         thread.start();
@@ -93,6 +102,7 @@ public class FlowConsumer {
         } catch (RuntimeException e) {
             LOG.error("the attacker's consumer stopped", e);
         } finally {
+            consumerMetrics.close();
             consumer.close(Duration.ofSeconds(5));
         }
     }

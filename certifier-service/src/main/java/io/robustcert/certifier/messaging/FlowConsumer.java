@@ -1,6 +1,8 @@
 package io.robustcert.certifier.messaging;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.robustcert.certifier.config.FlowConfig;
@@ -50,17 +52,20 @@ public class FlowConsumer {
     private final CheckpointRequests requests;
     private final ReportBook reports;
     private final EventPublisher publisher;
+    private final MeterRegistry registry;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private Thread thread;
+    private KafkaClientMetrics consumerMetrics;
 
     public FlowConsumer(FlowConfig config, Config kafkaConfig, CheckpointRequests requests, ReportBook reports,
-                        EventPublisher publisher) {
+                        EventPublisher publisher, MeterRegistry registry) {
         this.config = config;
         this.kafkaConfig = kafkaConfig;
         this.requests = requests;
         this.reports = reports;
         this.publisher = publisher;
+        this.registry = registry;
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -75,6 +80,9 @@ public class FlowConsumer {
         props.put("max.poll.records", "1");
         props.put("max.poll.interval.ms", Integer.toString((int) Duration.ofMinutes(30).toMillis()));
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        // the consumer's own metrics on /q/metrics, lag included (kafka_consumer_fetch_manager_records_lag*)
+        consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
         running = true;
         thread = new Thread(this::run, "certifier-flow");
         thread.start();
@@ -104,6 +112,7 @@ public class FlowConsumer {
         } catch (RuntimeException e) {
             LOG.error("the certifier's consumer stopped", e);
         } finally {
+            consumerMetrics.close();
             consumer.close(Duration.ofSeconds(5));
         }
     }

@@ -1,6 +1,5 @@
-package io.robustcert.attack;
+package io.robustcert.testing.kafka;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,33 +14,36 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 
-/** Plain Kafka clients on the test broker: send events, read a topic's records of one key from the start. */
-final class TopicProbe {
+/** Plain Kafka clients on a test broker: send events, read a topic's records of one key from the start. */
+public final class TopicProbe {
 
-    private TopicProbe() {
+    private final String bootstrap;
+
+    public TopicProbe(String bootstrapServers) {
+        this.bootstrap = bootstrapServers;
     }
 
-    static String bootstrap() {
-        return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+    public String bootstrap() {
+        return bootstrap;
     }
 
-    static void send(String topic, String key, byte[] value) throws Exception {
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap()),
+    public void send(String topic, String key, byte[] value) throws Exception {
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
                 new StringSerializer(), new ByteArraySerializer())) {
             p.send(new ProducerRecord<>(topic, key, value)).get();
         }
     }
 
-    interface Parser<T> {
-        T parse(byte[] bytes) throws InvalidProtocolBufferException;
+    /** A protobuf message's parseFrom, or any other reading of a record's value. */
+    public interface Parser<T> {
+        T parse(byte[] bytes) throws java.io.IOException;
     }
 
     /** The records of {@code key} on {@code topic} once {@code done} holds for them (fails after the timeout). */
-    static <T> List<T> await(String topic, String key, Parser<T> parser, Predicate<List<T>> done, Duration timeout)
-            throws InvalidProtocolBufferException {
-        Map<String, Object> props = Map.of("bootstrap.servers", bootstrap(), "auto.offset.reset", "earliest",
+    public <T> List<T> await(String topic, String key, Parser<T> parser, Predicate<List<T>> done, Duration timeout)
+            throws java.io.IOException {
+        Map<String, Object> props = Map.of("bootstrap.servers", bootstrap, "auto.offset.reset", "earliest",
                 "enable.auto.commit", "false", "group.id", "probe-" + java.util.UUID.randomUUID());
         List<T> seen = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
