@@ -33,8 +33,8 @@ import org.jboss.logging.Logger;
 /**
  * The certifier's part of the flow, on its own thread (never the event loop): one consumer in group
  * {@code robustcert-certifier} on the checkpoints, certificates and attack-results topics. All three are
- * keyed by checkpoint id, and the default range assignment gives one instance the same partition of each,
- * so a checkpoint's announcement and results meet in one {@link ReportBook}.
+ * keyed by checkpoint id and have equal partition counts, and range assignment gives one instance the same
+ * partition of each, so a checkpoint's announcement and results meet in one {@link ReportBook}.
  *
  * <p>At least once: a record's offset is committed only after everything it caused is acknowledged by
  * the broker (results, report, alarms, dead letters); a redelivered record adds nothing (results are kept
@@ -76,6 +76,9 @@ public class FlowConsumer {
         props.put("group.id", config.groupId());
         props.put("enable.auto.commit", "false");
         props.put("auto.offset.reset", "earliest");
+        // Range assignment gives an instance the same partition numbers of all three topics (equal partition
+        // counts, k8s/base/kafka/topics.yaml): a checkpoint's announcement and results meet in one instance.
+        props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.RangeAssignor");
         // One record at a time: a checkpoint may take minutes, and nothing uncommitted piles up behind it.
         props.put("max.poll.records", "1");
         props.put("max.poll.interval.ms", Integer.toString((int) Duration.ofMinutes(30).toMillis()));
