@@ -26,6 +26,17 @@ final class CertifierClient {
         channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
     }
 
+    /** The body of a 200 answer to GET http://127.0.0.1:port/path. */
+    static String httpGet(int port, String path) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new AssertionError(path + ": HTTP " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
     static Status.Code code(StatusRuntimeException e) {
         return e.getStatus().getCode();
     }

@@ -24,11 +24,9 @@ import io.robustcert.core.relax.FixedSlopeRule;
 import io.robustcert.core.tensor.Precision;
 import io.robustcert.v1.BoundMethod;
 import io.robustcert.v1.CertifierServiceGrpc;
-import io.robustcert.v1.CertifyModelRequest;
 import io.robustcert.v1.CertifyRequest;
 import io.robustcert.v1.CertifyResponse;
 import io.robustcert.v1.ComputeMode;
-import io.robustcert.v1.GetReportRequest;
 import io.robustcert.v1.Input;
 import io.robustcert.v1.MethodResult;
 import io.robustcert.v1.Perturbation;
@@ -236,16 +234,5 @@ class CertifyTest {
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, CertifierClient.code(e));
         assertEquals("TOO_MANY_INPUTS", CertifierClient.errorInfo(e).getReason());
         assertEquals("64", CertifierClient.errorInfo(e).getMetadataOrThrow("maxInputs"));
-    }
-
-    /** Not built yet (they need the evaluation API): they say so instead of answering something made up. */
-    @Test
-    void checkpointAndReportCallsAreUnimplemented() {
-        StatusRuntimeException model = assertThrows(StatusRuntimeException.class,
-                () -> certifier.certifyModel(CertifyModelRequest.getDefaultInstance()));
-        assertEquals(Status.Code.UNIMPLEMENTED, CertifierClient.code(model));
-        StatusRuntimeException report = assertThrows(StatusRuntimeException.class,
-                () -> certifier.getReport(GetReportRequest.newBuilder().setCheckpointId("x").build()));
-        assertEquals(Status.Code.UNIMPLEMENTED, CertifierClient.code(report));
     }
 }

@@ -47,11 +47,7 @@ class OperationsTest {
     }
 
     private String get(String path) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + url.getPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), path + ": " + r.body());
-        return r.body();
+        return CertifierClient.httpGet(url.getPort(), path);
     }
 
     @Test

@@ -1,7 +1,5 @@
 package io.robustcert.certifier.certify;
 
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.robustcert.certifier.config.CertifierConfig;
 import io.robustcert.core.bound.MarginBounds;
 import io.robustcert.core.io.LabeledInputs;
@@ -14,17 +12,15 @@ import java.util.Arrays;
 
 /**
  * Runs a checked {@link CertifyJob} through core's bound methods, a batch at a time, and counts what it
- * certified: {@code robustcert_certifier_images_total} (its rate is images/s) and
- * {@code robustcert_certifier_verified_total} per method and mode, and the certified fraction of each
- * request ({@code robustcert_certifier_certified_fraction}). No math here: core computes every number.
+ * certified ({@link CertificationMetrics}). No math here: core computes every number.
  */
 @ApplicationScoped
 public class Certifier {
 
     private final CertifierConfig config;
-    private final MeterRegistry metrics;
+    private final CertificationMetrics metrics;
 
-    public Certifier(CertifierConfig config, MeterRegistry metrics) {
+    public Certifier(CertifierConfig config, CertificationMetrics metrics) {
         this.config = config;
         this.metrics = metrics;
     }
@@ -68,11 +64,7 @@ public class Certifier {
             verified += bounds.verifiedCount();
         }
         double fraction = (double) verified / n;
-        String[] tags = {"method", method.engine().label(), "mode", job.precision().label()};
-        metrics.counter("robustcert.certifier.images", tags).increment(n);
-        metrics.counter("robustcert.certifier.verified", tags).increment(verified);
-        DistributionSummary.builder("robustcert.certifier.certified.fraction").tags(tags)
-                .description("fraction of a request's inputs proved robust").register(metrics).record(fraction);
+        metrics.record(method.engine().label(), job.precision().label(), n, verified);
         return result.setVerifiedCount(verified).setVerifiedFraction(fraction).build();
     }
 }

@@ -1,9 +1,7 @@
 package io.robustcert.certifier.certify;
 
+import com.google.protobuf.ByteString;
 import io.robustcert.certifier.config.CertifierConfig;
-import io.robustcert.core.bound.Crown;
-import io.robustcert.core.bound.CrownIbp;
-import io.robustcert.core.bound.Ibp;
 import io.robustcert.core.io.ModelFile;
 import io.robustcert.core.io.ModelFormatException;
 import io.robustcert.core.model.Network;
@@ -52,7 +50,7 @@ public class CertifyRequestReader {
         Precision precision = readMode(request.getMode(), request.getModeValue(), v);
         FixedSlopeRule rule = readSlopeRule(request.getSlopeRule(), request.getSlopeRuleValue(), v);
         List<MethodChoice> methods = readMethods(request, rule, v);
-        Network network = readModel(request, v);
+        Network network = readModel(request.getModel(), request.getArchitectureJson(), v);
         if (request.getInputsCount() == 0) {
             v.add("inputs", "at least one input is required");
         }
@@ -69,7 +67,7 @@ public class CertifyRequestReader {
         return new CertifyJob(network, inputs, labels, ball, methods, precision);
     }
 
-    private static void checkRequestId(String id, Violations v) {
+    public static void checkRequestId(String id, Violations v) {
         if (id.isEmpty()) {
             return;
         }
@@ -126,7 +124,7 @@ public class CertifyRequestReader {
         }
     }
 
-    private static Precision readMode(ComputeMode mode, int raw, Violations v) {
+    static Precision readMode(ComputeMode mode, int raw, Violations v) {
         return switch (mode) {
             case COMPUTE_MODE_UNSPECIFIED, COMPUTE_MODE_SOUND -> Precision.SOUND;
             case COMPUTE_MODE_FAST -> Precision.FAST;
@@ -137,7 +135,7 @@ public class CertifyRequestReader {
         };
     }
 
-    private static FixedSlopeRule readSlopeRule(SlopeRule rule, int raw, Violations v) {
+    static FixedSlopeRule readSlopeRule(SlopeRule rule, int raw, Violations v) {
         return switch (rule) {
             case SLOPE_RULE_UNSPECIFIED, SLOPE_RULE_ADAPTIVE -> FixedSlopeRule.ADAPTIVE;
             case SLOPE_RULE_ZERO -> FixedSlopeRule.ZERO;
@@ -150,27 +148,14 @@ public class CertifyRequestReader {
         };
     }
 
-    /** The wire enum of a core slope rule, as echoed in results. */
-    static SlopeRule wire(FixedSlopeRule rule) {
-        return switch (rule) {
-            case ADAPTIVE -> SlopeRule.SLOPE_RULE_ADAPTIVE;
-            case ZERO -> SlopeRule.SLOPE_RULE_ZERO;
-            case ONE -> SlopeRule.SLOPE_RULE_ONE;
-            case SAME -> SlopeRule.SLOPE_RULE_SAME;
-        };
-    }
-
     private static List<MethodChoice> readMethods(CertifyRequest request, FixedSlopeRule rule, Violations v) {
         List<BoundMethod> wanted = request.getMethodsCount() == 0 ? DEFAULT_METHODS : request.getMethodsList();
         List<MethodChoice> out = new ArrayList<>();
         for (int i = 0; i < wanted.size(); i++) {
             BoundMethod m = wanted.get(i);
-            if (m == BoundMethod.BOUND_METHOD_IBP) {
-                out.add(new MethodChoice(m, SlopeRule.SLOPE_RULE_UNSPECIFIED, new Ibp()));
-            } else if (rule != null && m == BoundMethod.BOUND_METHOD_CROWN_IBP) {
-                out.add(new MethodChoice(m, wire(rule), new CrownIbp(rule)));
-            } else if (rule != null && m == BoundMethod.BOUND_METHOD_CROWN) {
-                out.add(new MethodChoice(m, wire(rule), new Crown(rule)));
+            MethodChoice choice = rule == null ? null : MethodChoice.of(m, rule);
+            if (choice != null) {
+                out.add(choice);
             } else if (m == BoundMethod.BOUND_METHOD_UNSPECIFIED || m == BoundMethod.UNRECOGNIZED) {
                 v.add("methods[" + i + "]", "unknown bound method " + request.getMethodsValue(i)
                         + " (expected BOUND_METHOD_IBP, BOUND_METHOD_CROWN_IBP or BOUND_METHOD_CROWN)");
@@ -179,14 +164,14 @@ public class CertifyRequestReader {
         return out;
     }
 
-    private static Network readModel(CertifyRequest request, Violations v) {
-        if (request.getModel().isEmpty()) {
+    static Network readModel(ByteString model, String architectureJson, Violations v) {
+        if (model.isEmpty()) {
             v.add("model", "required: the model in safetensors format");
             return null;
         }
-        String architecture = request.getArchitectureJson().isEmpty() ? null : request.getArchitectureJson();
+        String architecture = architectureJson.isEmpty() ? null : architectureJson;
         try {
-            return ModelFile.read(request.getModel().newInput(), ModelFile.DEFAULT_MAX_BYTES, architecture).network();
+            return ModelFile.read(model.newInput(), ModelFile.DEFAULT_MAX_BYTES, architecture).network();
         } catch (ModelFormatException e) {
             String message = e.getMessage();
             boolean aboutArchitecture = architecture != null && message.startsWith("architecture");

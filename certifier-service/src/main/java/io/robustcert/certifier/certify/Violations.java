@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Collects field violations, so one response names every bad field (up to a cap that bounds its size). */
-final class Violations {
+public final class Violations {
 
     /** More violations than this are summarised in one last entry. */
     static final int MAX = 50;
@@ -13,7 +13,7 @@ final class Violations {
     private final List<BadRequest.FieldViolation> list = new ArrayList<>();
     private int dropped;
 
-    void add(String field, String description) {
+    public void add(String field, String description) {
         if (list.size() < MAX) {
             list.add(BadRequest.FieldViolation.newBuilder().setField(field).setDescription(description).build());
         } else {
@@ -21,12 +21,12 @@ final class Violations {
         }
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return list.isEmpty();
     }
 
     /** Throws when any violation was found. */
-    void throwIfAny() throws InvalidRequestException {
+    public void throwIfAny() throws InvalidRequestException {
         if (list.isEmpty()) {
             return;
         }

@@ -31,6 +31,16 @@ final class GrpcErrors {
         return build(Code.RESOURCE_EXHAUSTED, message, info, null);
     }
 
+    static StatusRuntimeException notFound(String reason, String message, Map<String, String> metadata) {
+        ErrorInfo info = ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).putAllMetadata(metadata).build();
+        return build(Code.NOT_FOUND, message, info, null);
+    }
+
+    static StatusRuntimeException failedPrecondition(String reason, String message) {
+        ErrorInfo info = ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build();
+        return build(Code.FAILED_PRECONDITION, message, info, null);
+    }
+
     static StatusRuntimeException internal(String message) {
         ErrorInfo info = ErrorInfo.newBuilder().setReason("INTERNAL_ERROR").setDomain(DOMAIN).build();
         return build(Code.INTERNAL, message, info, null);

@@ -1,0 +1,2 @@
+/** The attacker's settings (application.properties, environment). */
+package io.robustcert.attack.config;

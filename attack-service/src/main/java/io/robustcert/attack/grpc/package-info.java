@@ -1,0 +1,2 @@
+/** AttackService over gRPC: thin adapters over core's PGD. */
+package io.robustcert.attack.grpc;

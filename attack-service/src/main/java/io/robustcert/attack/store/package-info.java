@@ -1,0 +1,2 @@
+/** Verified reads of checkpoints from the content-addressed store. */
+package io.robustcert.attack.store;

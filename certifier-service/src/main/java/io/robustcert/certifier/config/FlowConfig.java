@@ -1,0 +1,39 @@
+package io.robustcert.certifier.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+
+/** Where checkpoints and datasets are, and how the certifier takes part in the Kafka flow. */
+@ConfigMapping(prefix = "robustcert")
+public interface FlowConfig {
+
+    /** The checkpoint store's root (ROBUSTCERT_STORE_ROOT); URIs outside it are refused. */
+    @WithName("store.root")
+    Path storeRoot();
+
+    /** Largest checkpoint loaded, in bytes; a larger announced size is refused before reading. */
+    @WithName("store.max-checkpoint-bytes")
+    @WithDefault("268435456")
+    long maxCheckpointBytes();
+
+    /** Dataset root (ROBUSTCERT_DATA_DIR): one directory per dataset id, as the CLI reads them. */
+    @WithName("data.dir")
+    Path dataDir();
+
+    /** Whether the certifier consumes checkpoints and results at all (off: gRPC only). */
+    @WithName("flow.enabled")
+    @WithDefault("true")
+    boolean flowEnabled();
+
+    /** The consumer group (k8s/: the KafkaUser's ACLs name it). */
+    @WithName("flow.group-id")
+    @WithDefault("robustcert-certifier")
+    String groupId();
+
+    /** Samples per bound batch in the flow; the verdicts do not depend on it. */
+    @WithName("flow.batch-size")
+    @WithDefault("128")
+    int batchSize();
+}

@@ -1,0 +1,81 @@
+package io.robustcert.certifier.messaging;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+import io.robustcert.v1.EventMeta;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The service's one Kafka producer: idempotent (retries never duplicate a record), acks from all
+ * in-sync replicas. Records are protobuf events keyed by checkpoint id. {@link #send} waits for the
+ * broker's acknowledgement, so a caller that commits its input offset afterwards never loses a result.
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+    public static final String PRODUCER = "certifier-service";
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final String version;
+
+    public EventPublisher(Config config, @ConfigProperty(name = "quarkus.application.version", defaultValue = "0")
+            String version) {
+        Map<String, Object> props = KafkaSettings.common(config);
+        props.put("enable.idempotence", "true");
+        props.put("acks", "all");
+        props.put("client.id", PRODUCER);
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        this.version = version;
+    }
+
+    /** A fresh header caused by the event {@code causationId} (empty for none). */
+    public EventMeta meta(String causationId) {
+        Instant now = Instant.now();
+        return EventMeta.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setOccurredAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setProducer(PRODUCER).setProducerVersion(version).setCausationId(causationId).build();
+    }
+
+    /** Sends and waits for the acknowledgement. */
+    public void send(String topic, String key, Message event) {
+        await(producer.send(new ProducerRecord<>(topic, key, event.toByteArray())));
+    }
+
+    /** A record that could not be processed, with the reason in headers, to the topic's dead-letter topic. */
+    public void deadLetter(String topic, String key, byte[] value, String reason, String message) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic + ".dlq", key, value);
+        record.headers().add(new RecordHeader("robustcert-reason", reason.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        record.headers().add(new RecordHeader("robustcert-message", message.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        await(producer.send(record));
+    }
+
+    private static void await(Future<RecordMetadata> f) {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Kafka refused a record: " + e.getCause(), e.getCause());
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(java.time.Duration.ofSeconds(5));
+    }
+}

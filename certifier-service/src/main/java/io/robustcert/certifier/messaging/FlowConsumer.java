@@ -1,0 +1,155 @@
+package io.robustcert.certifier.messaging;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.robustcert.certifier.config.FlowConfig;
+import io.robustcert.certifier.flow.CheckpointRequests;
+import io.robustcert.certifier.flow.Topics;
+import io.robustcert.certifier.report.ReportBook;
+import io.robustcert.certifier.store.CheckpointException;
+import io.robustcert.v1.AttackCompleted;
+import io.robustcert.v1.CertificationCompleted;
+import io.robustcert.v1.CheckpointCreated;
+import io.robustcert.v1.Failure;
+import io.robustcert.v1.ShardRef;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+/**
+ * The certifier's part of the flow, on its own thread (never the event loop): one consumer in group
+ * {@code robustcert-certifier} on the checkpoints, certificates and attack-results topics. All three are
+ * keyed by checkpoint id and have equal partition counts, and range assignment gives one instance the same
+ * partition of each, so a checkpoint's announcement and results meet in one {@link ReportBook}.
+ *
+ * <p>At least once: a record's offset is committed only after everything it caused is acknowledged by
+ * the broker (results, report, alarms, dead letters); a redelivered record adds nothing (results are kept
+ * per idempotent key). A record that cannot be processed goes to the topic's dead-letter topic with its
+ * reason, and a checkpoint that cannot be certified also yields a failed CertificationCompleted, so its
+ * report says why.
+ */
+@ApplicationScoped
+public class FlowConsumer {
+
+    private static final Logger LOG = Logger.getLogger(FlowConsumer.class);
+
+    private final FlowConfig config;
+    private final Config kafkaConfig;
+    private final CheckpointRequests requests;
+    private final ReportBook reports;
+    private final EventPublisher publisher;
+    private final MeterRegistry registry;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private volatile boolean running;
+    private Thread thread;
+    private KafkaClientMetrics consumerMetrics;
+
+    public FlowConsumer(FlowConfig config, Config kafkaConfig, CheckpointRequests requests, ReportBook reports,
+                        EventPublisher publisher, MeterRegistry registry) {
+        this.config = config;
+        this.kafkaConfig = kafkaConfig;
+        this.requests = requests;
+        this.reports = reports;
+        this.publisher = publisher;
+        this.registry = registry;
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        if (!config.flowEnabled()) {
+            return;
+        }
+        Map<String, Object> props = KafkaSettings.common(kafkaConfig);
+        props.put("group.id", config.groupId());
+        props.put("enable.auto.commit", "false");
+        props.put("auto.offset.reset", "earliest");
+        // Range assignment gives an instance the same partition numbers of all three topics (equal partition
+        // counts, k8s/base/kafka/topics.yaml): a checkpoint's announcement and results meet in one instance.
+        props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.RangeAssignor");
+        // One record at a time: a checkpoint may take minutes, and nothing uncommitted piles up behind it.
+        props.put("max.poll.records", "1");
+        props.put("max.poll.interval.ms", Integer.toString((int) Duration.ofMinutes(30).toMillis()));
+        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        // the consumer's own metrics on /q/metrics, lag included (kafka_consumer_fetch_manager_records_lag*)
+        consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
+        running = true;
+        thread = new Thread(this::run, "certifier-flow");
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
+        if (thread == null) {
+            return;
+        }
+        running = false;
+        consumer.wakeup();
+        thread.join(Duration.ofSeconds(30).toMillis());
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(Topics.CHECKPOINTS, Topics.CERTIFICATES, Topics.ATTACK_RESULTS));
+            while (running) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+                    handle(record);
+                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+                            new OffsetAndMetadata(record.offset() + 1)));
+                }
+            }
+        } catch (WakeupException e) {
+            // stop() asked to leave
+        } catch (RuntimeException e) {
+            LOG.error("the certifier's consumer stopped", e);
+        } finally {
+            consumerMetrics.close();
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void handle(ConsumerRecord<String, byte[]> record) {
+        try {
+            switch (record.topic()) {
+                case Topics.CHECKPOINTS -> onCheckpoint(record, CheckpointCreated.parseFrom(record.value()));
+                case Topics.CERTIFICATES -> reports.add(CertificationCompleted.parseFrom(record.value()));
+                case Topics.ATTACK_RESULTS -> reports.add(AttackCompleted.parseFrom(record.value()));
+                default -> throw new IllegalStateException("not subscribed to " + record.topic());
+            }
+        } catch (InvalidProtocolBufferException e) {
+            LOG.warnf("malformed record at %s-%d@%d: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
+            publisher.deadLetter(record.topic(), record.key(), record.value(), "MALFORMED_EVENT", e.getMessage());
+        }
+    }
+
+    private void onCheckpoint(ConsumerRecord<String, byte[]> record, CheckpointCreated event) {
+        String id = event.getCheckpoint().getCheckpointId();
+        if (id.isEmpty()) {
+            publisher.deadLetter(record.topic(), record.key(), record.value(), "MALFORMED_EVENT", "checkpoint.checkpoint_id is empty");
+            return;
+        }
+        try {
+            requests.certify(event);
+        } catch (CheckpointException e) {
+            LOG.warnf("checkpoint %s not certified: %s %s", id, e.reason(), e.getMessage());
+            Failure failure = Failure.newBuilder().setReason(e.reason()).setMessage(e.getMessage()).build();
+            publisher.send(Topics.CERTIFICATES, id, CertificationCompleted.newBuilder()
+                    .setMeta(publisher.meta(event.getMeta().getEventId()))
+                    .setShard(ShardRef.newBuilder().setCheckpointId(id).setShardCount(1))
+                    .setFailure(failure).build());
+            publisher.deadLetter(record.topic(), record.key(), record.value(), e.reason(), e.getMessage());
+        }
+    }
+}
