@@ -167,9 +167,10 @@ public final class PlatformJob implements PlatformEvents.Handler {
                 r.getComplete() ? "complete" : "partial", r.getShardsComplete(), r.getShardsTotal());
         for (ErrorRates e : r.getRatesList()) {
             OUT.printf(Locale.ROOT, "           ε %.4f  %-9s %-5s  standard %6.2f%%  PGD %6.2f%%  verified %6.2f%%  (%d samples)%n",
-                    e.getEpsilon(), e.getMethod().name().substring("BOUND_METHOD_".length()),
+                    e.getEpsilon(), e.getMethod() == BoundMethod.BOUND_METHOD_UNSPECIFIED ? "best"
+                            : e.getMethod().name().substring("BOUND_METHOD_".length()),
                     e.getMode().name().substring("COMPUTE_MODE_".length()).toLowerCase(Locale.ROOT),
-                    100 * e.getStandardError(), 100 * e.getPgdError(), 100 * e.getVerifiedError(), e.getSamples());
+                    e.getStandardError(), e.getPgdError(), e.getVerifiedError(), e.getSamples());
         }
         r.getFailedShardsList().forEach(f -> OUT.println("           shard " + f.getShard().getShardIndex() + " failed in " + f.getStage()
                 + ": " + f.getFailure().getReason() + " " + f.getFailure().getMessage()));
