@@ -1,7 +1,5 @@
 package io.robustcert.core.train;
 
-import io.robustcert.core.autodiff.Tape;
-import io.robustcert.core.autodiff.Var;
 import io.robustcert.core.data.Batch;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +43,8 @@ public final class SmoothnessProbe {
      */
     public static Measures measure(long step, TrainingMethod method, TrainableModel model, List<INDArray> gradient,
                                    Batch batch, LossSettings settings, double maxEpsilon, double lr) {
-        double atMax = loss(method, model, model.parameters(), batch, settings.withEpsilon(maxEpsilon).withKappa(0), null);
+        double atMax = TrainingStep.lossAndGradients(model, method, model.parameters(), batch,
+                settings.withEpsilon(maxEpsilon).withKappa(0), null);
         double[] losses = new double[LAMBDAS.length];
         double[] diffs = new double[LAMBDAS.length];
         double[] cosines = new double[LAMBDAS.length];
@@ -59,7 +58,7 @@ public final class SmoothnessProbe {
                 moved.add(model.parameters().get(k).sub(gradient.get(k).mul(LAMBDAS[i] * lr)));
             }
             List<INDArray> g2 = new ArrayList<>();
-            losses[i] = loss(method, model, moved, batch, settings, g2);
+            losses[i] = TrainingStep.lossAndGradients(model, method, moved, batch, settings, g2);
             double dot = 0;
             double n1 = 0;
             double n2 = 0;
@@ -77,21 +76,6 @@ public final class SmoothnessProbe {
             cosines[i] = 1 - dot / Math.sqrt(n1 * n2);
         }
         return new Measures(step, atMax, losses, diffs, cosines);
-    }
-
-    /** The loss at {@code parameters}; its gradient appended to {@code gradientOut} when non-null. */
-    private static double loss(TrainingMethod method, TrainableModel model, List<INDArray> parameters, Batch batch,
-                               LossSettings settings, List<INDArray> gradientOut) {
-        Tape tape = new Tape(DataType.FLOAT);
-        List<Var> vars = TrainableModel.onTape(tape, parameters, gradientOut != null);
-        Var loss = method.loss(tape, model, vars, batch, settings);
-        if (gradientOut != null) {
-            tape.backward(loss);
-            for (Var v : vars) {
-                gradientOut.add(v.grad() == null ? v.value().mul(0) : v.grad());
-            }
-        }
-        return loss.scalar();
     }
 
     private static double[] lambdas() {

@@ -31,17 +31,30 @@ public final class TrainingStep {
     public static double run(TrainableModel model, Adam optimizer, TrainingMethod method, Batch batch,
                              LossSettings settings, double lr, Consumer<List<INDArray>> beforeUpdate) {
         return Workspaces.compute(() -> {
-            Tape tape = new Tape(DataType.FLOAT);
-            List<Var> vars = TrainableModel.onTape(tape, model.parameters(), true);
-            Var loss = method.loss(tape, model, vars, batch, settings);
-            tape.backward(loss);
             List<INDArray> gradients = new ArrayList<>();
-            for (Var v : vars) {
-                gradients.add(v.grad() == null ? Nd4j.zeros(v.value().dataType(), v.shape()) : v.grad());
-            }
+            double loss = lossAndGradients(model, method, model.parameters(), batch, settings, gradients);
             beforeUpdate.accept(gradients);
             optimizer.step(gradients, lr);
-            return loss.scalar();
+            return loss;
         });
+    }
+
+    /**
+     * The method's loss at {@code parameters} (parallel to the model's) on a float32 tape; its gradient with
+     * respect to them is appended to {@code gradientOut} when that is non-null (zeros where the loss does not
+     * depend on a parameter).
+     */
+    public static double lossAndGradients(TrainableModel model, TrainingMethod method, List<INDArray> parameters,
+                                          Batch batch, LossSettings settings, List<INDArray> gradientOut) {
+        Tape tape = new Tape(DataType.FLOAT);
+        List<Var> vars = TrainableModel.onTape(tape, parameters, gradientOut != null);
+        Var loss = method.loss(tape, model, vars, batch, settings);
+        if (gradientOut != null) {
+            tape.backward(loss);
+            for (Var v : vars) {
+                gradientOut.add(v.grad() == null ? Nd4j.zeros(v.value().dataType(), v.shape()) : v.grad());
+            }
+        }
+        return loss.scalar();
     }
 }
