@@ -133,8 +133,11 @@ public final class Relu implements Layer {
         INDArray active = l.value().gte(0.0).castTo(type);
         Var a = tape.add(tape.mul(slopes.lowerSlopes(tape, reluIndex, l, u, d), tape.constant(unstable)),
                 tape.constant(active));
-        return bound.with(substituteCoefficients(tape, bound.coefficients(), d, a, batch, n),
-                tape.add(bound.bias(), interceptTerm(tape, bound.coefficients(), t, batch, n)));
+        Var lambda = bound.coefficients();
+        INDArray l3 = lambda.value().reshape('c', batch, lambda.value().length() / (batch * n), n);
+        INDArray negative = Transforms.step(l3.neg(), false); // 1 where Λ < 0: both operations below use it
+        return bound.with(substituteCoefficients(tape, lambda, l3, negative, d, a, batch, n),
+                tape.add(bound.bias(), interceptTerm(tape, lambda, l3, negative, t, batch, n)));
     }
 
     /**
@@ -143,11 +146,10 @@ public final class Relu implements Layer {
      * composition of element-wise operations made about ten: these tensors are [batch·rows, neurons], the
      * largest of a CROWN-IBP training step.
      */
-    private static Var substituteCoefficients(Tape tape, Var lambda, Var d, Var a, long batch, long n) {
-        INDArray l3 = lambda.value().reshape('c', batch, lambda.value().length() / (batch * n), n);
+    private static Var substituteCoefficients(Tape tape, Var lambda, INDArray l3, INDArray negative, Var d, Var a,
+                                              long batch, long n) {
         INDArray d3 = d.value().reshape('c', batch, 1, n);
         INDArray a3 = a.value().reshape('c', batch, 1, n);
-        INDArray negative = Transforms.step(l3.neg(), false);
         INDArray slope = negative.mul(d3.sub(a3)).addi(a3);
         INDArray value = l3.mul(slope).reshape('c', lambda.shape());
         return tape.custom(value, (g, need) -> {
@@ -165,17 +167,16 @@ public final class Relu implements Layer {
         }, lambda, d, a);
     }
 
-    /** Σ_neurons Λ⁻·t per row, {@code [batch·rows]}. */
-    private static Var interceptTerm(Tape tape, Var lambda, Var t, long batch, long n) {
-        INDArray l3 = lambda.value().reshape('c', batch, lambda.value().length() / (batch * n), n);
-        INDArray negative = Transforms.min(l3, 0.0, true);
+    /** Σ_neurons Λ⁻·t per row, {@code [batch·rows]}; {@code negative} is 1 where Λ &lt; 0. */
+    private static Var interceptTerm(Tape tape, Var lambda, INDArray l3, INDArray negative, Var t, long batch, long n) {
+        INDArray lambdaMinus = l3.mul(negative);
         INDArray t3 = t.value().reshape('c', batch, n, 1);
-        INDArray value = Nd4j.matmul(negative, t3).reshape('c', new long[] {l3.size(0) * l3.size(1)});
+        INDArray value = Nd4j.matmul(lambdaMinus, t3).reshape('c', new long[] {l3.size(0) * l3.size(1)});
         return tape.custom(value, (g, need) -> {
             INDArray g3 = g.reshape('c', l3.size(0), l3.size(1), 1);
             INDArray dLambda = need[0]
-                    ? Nd4j.matmul(g3, t3.reshape('c', batch, 1, n)).muli(Transforms.step(l3.neg(), false)) : null;
-            INDArray dt = need[1] ? Nd4j.matmul(g3, negative, true, false, false) : null;
+                    ? Nd4j.matmul(g3, t3.reshape('c', batch, 1, n)).muli(negative) : null;
+            INDArray dt = need[1] ? Nd4j.matmul(g3, lambdaMinus, true, false, false) : null;
             return new INDArray[] {dLambda, dt};
         }, lambda, t);
     }
