@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "robustcert 0.1.0",
         description = "Certified bounds, attacks and robustness gates for neural networks.",
-        subcommands = {BoundsCommand.class, CertifyCommand.class, AttackCommand.class, TrainCommand.class,
+        subcommands = {BoundsCommand.class, CertifyCommand.class, AttackCommand.class, TrainCommand.class, ReproduceCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

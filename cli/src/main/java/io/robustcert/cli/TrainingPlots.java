@@ -63,7 +63,7 @@ final class TrainingPlots {
         save(png, title, x, y, data);
     }
 
-    private static void save(Path png, String title, String x, String y, XYSeriesCollection data) throws IOException {
+    static void save(Path png, String title, String x, String y, XYSeriesCollection data) throws IOException {
         JFreeChart chart = ChartFactory.createXYLineChart(title, x, y, data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         plot.setBackgroundPaint(Color.WHITE);

@@ -24,6 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Workspaces {
 
     private static final String BOUNDS = "robustcert-bounds";
+    private static final String SCRATCH = "robustcert-scratch";
     private static final WorkspaceConfiguration CONFIG = WorkspaceConfiguration.builder()
             .initialSize(0)
             .overallocationLimit(0.02)
@@ -43,6 +44,22 @@ public final class Workspaces {
             return computation.get();
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, BOUNDS)) {
+            return computation.get();
+        }
+    }
+
+    /**
+     * Runs a computation with its temporaries in the thread's scratch workspace, which is emptied when it
+     * returns: for a loop of large computations inside {@link #compute} (the smoothness probes run twelve
+     * loss-and-gradient tapes inside one training step) whose temporaries would otherwise pile up until the
+     * enclosing scope ends. Only plain Java values may leave it; arrays must be {@code detach()}ed.
+     */
+    @SuppressWarnings("try")
+    public static <T> T scratch(Supplier<T> computation) {
+        if (Nd4j.getWorkspaceManager().checkIfWorkspaceExistsAndActive(SCRATCH)) {
+            throw new IllegalStateException("scratch scopes do not nest: the inner one would empty the outer one");
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, SCRATCH)) {
             return computation.get();
         }
     }

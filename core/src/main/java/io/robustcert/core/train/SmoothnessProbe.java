@@ -1,6 +1,7 @@
 package io.robustcert.core.train;
 
 import io.robustcert.core.data.Batch;
+import io.robustcert.core.tensor.Workspaces;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -43,8 +44,8 @@ public final class SmoothnessProbe {
      */
     public static Measures measure(long step, TrainingMethod method, TrainableModel model, List<INDArray> gradient,
                                    Batch batch, LossSettings settings, double maxEpsilon, double lr) {
-        double atMax = TrainingStep.lossAndGradients(model, method, model.parameters(), batch,
-                settings.withEpsilon(maxEpsilon).withKappa(0), null);
+        double atMax = Workspaces.scratch(() -> TrainingStep.lossAndGradients(model, method, model.parameters(), batch,
+                settings.withEpsilon(maxEpsilon).withKappa(0), null));
         double[] losses = new double[LAMBDAS.length];
         double[] diffs = new double[LAMBDAS.length];
         double[] cosines = new double[LAMBDAS.length];
@@ -53,27 +54,33 @@ public final class SmoothnessProbe {
             count += g.length();
         }
         for (int i = 0; i < LAMBDAS.length; i++) {
-            List<INDArray> moved = new ArrayList<>();
-            for (int k = 0; k < gradient.size(); k++) {
-                moved.add(model.parameters().get(k).sub(gradient.get(k).mul(LAMBDAS[i] * lr)));
-            }
-            List<INDArray> g2 = new ArrayList<>();
-            losses[i] = TrainingStep.lossAndGradients(model, method, moved, batch, settings, g2);
-            double dot = 0;
-            double n1 = 0;
-            double n2 = 0;
-            double sq = 0;
-            for (int k = 0; k < gradient.size(); k++) {
-                INDArray a = gradient.get(k).castTo(DataType.DOUBLE);
-                INDArray b = g2.get(k).castTo(DataType.DOUBLE);
-                dot += a.mul(b).sumNumber().doubleValue();
-                n1 += a.mul(a).sumNumber().doubleValue();
-                n2 += b.mul(b).sumNumber().doubleValue();
-                INDArray d = a.sub(b);
-                sq += d.mul(d).sumNumber().doubleValue();
-            }
-            diffs[i] = Math.sqrt(sq / count);
-            cosines[i] = 1 - dot / Math.sqrt(n1 * n2);
+            double lambda = LAMBDAS[i];
+            // One scratch scope per λ: twelve tapes inside the step's workspace would need twelve times its memory.
+            double[] r = Workspaces.scratch(() -> {
+                List<INDArray> moved = new ArrayList<>();
+                for (int k = 0; k < gradient.size(); k++) {
+                    moved.add(model.parameters().get(k).sub(gradient.get(k).mul(lambda * lr)));
+                }
+                List<INDArray> g2 = new ArrayList<>();
+                double loss = TrainingStep.lossAndGradients(model, method, moved, batch, settings, g2);
+                double dot = 0;
+                double n1 = 0;
+                double n2 = 0;
+                double sq = 0;
+                for (int k = 0; k < gradient.size(); k++) {
+                    INDArray a = gradient.get(k).castTo(DataType.DOUBLE);
+                    INDArray b = g2.get(k).castTo(DataType.DOUBLE);
+                    dot += a.mul(b).sumNumber().doubleValue();
+                    n1 += a.mul(a).sumNumber().doubleValue();
+                    n2 += b.mul(b).sumNumber().doubleValue();
+                    INDArray d = a.sub(b);
+                    sq += d.mul(d).sumNumber().doubleValue();
+                }
+                return new double[] {loss, dot, n1, n2, sq};
+            });
+            losses[i] = r[0];
+            diffs[i] = Math.sqrt(r[4] / count);
+            cosines[i] = 1 - r[1] / Math.sqrt(r[2] * r[3]);
         }
         return new Measures(step, atMax, losses, diffs, cosines);
     }
