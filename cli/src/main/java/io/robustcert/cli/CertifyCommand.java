@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code robustcert certify}: Standard / PGD / Verified error of a model on a dataset at ε, and a gate on
- * the verified accuracy and the PGD error. The evaluation runs in this process; a remote variant would
- * send the same settings to the certifier service and apply the same {@link Gate} to its report.
+ * the verified accuracy and the PGD error. The evaluation runs in this process, or with {@code --remote} on
+ * the certifier service ({@link RemoteCertifier}), whose table goes through the same {@link Gate}.
  */
 @Command(name = "certify",
         mixinStandardHelpOptions = true,
@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
             "Certifies a model on a dataset at EPS with sound bounds, attacks it with PGD, prints the table of "
                     + "Standard / PGD / Verified error (%) and checks the thresholds.",
             "Exit codes: 0 thresholds met, 1 not met, 2 bad usage or bad input, 3 unsoundness alarm (a certified "
-                    + "sample broken by a checked adversarial example; wins over 1), 70 internal error."},
+                    + "sample broken by a checked adversarial example; wins over 1), 69 --remote service unavailable, "
+                    + "70 internal error."},
         sortOptions = false)
 final class CertifyCommand implements Callable<Integer> {
 
@@ -65,8 +66,17 @@ final class CertifyCommand implements Callable<Integer> {
     Double maxPgdError;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Writes report.json (every verdict) and errors.png (the chart) into DIR.")
+            description = "Writes report.json (every verdict; the table only with --remote) and errors.png (the chart) into DIR.")
     Path out;
+
+    @Option(names = "--remote", paramLabel = "HOST:PORT",
+            description = "Runs the evaluation on the certifier service (gRPC CertifyModel, plaintext) instead of in this "
+                    + "process: same table, same thresholds, same exit codes; 69 when the service cannot be reached.")
+    String remote;
+
+    @Option(names = "--remote-timeout", defaultValue = "3600", paramLabel = "SECONDS",
+            description = "Deadline of the --remote call (default: ${DEFAULT-VALUE}).")
+    long remoteTimeout;
 
     private final BoundMethods available;
 
@@ -92,6 +102,11 @@ final class CertifyCommand implements Callable<Integer> {
             FixedSlopeRule rule = parse("--slopes", () -> FixedSlopeRule.parse(slopes));
             bounds = parse("--method", () -> available.parse(methods, rule));
             gate = parse("thresholds", () -> new Gate(minVerifiedAccuracy, maxPgdError));
+            if (remote != null) {
+                RemoteCertifier service = new RemoteCertifier(remote, remoteTimeout);
+                Path outDir = out == null ? null : ReportFiles.prepare(out);
+                return remote(service, ref, gate, attack, outDir);
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -110,10 +125,7 @@ final class CertifyCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println("model " + options.model + ", " + ref + ", attack: " + describe(attack));
         stdout.println(ErrorTableText.render(report.table()));
-        stdout.println(String.format(Locale.ROOT, "%s (min verified accuracy %s%s)%s", decision.outcome(),
-                minVerifiedAccuracy, maxPgdError == null ? "" : ", max PGD error " + maxPgdError,
-                decision.reasons().isEmpty() ? "" : ": " + String.join("; ", decision.reasons())));
-        stdout.flush();
+        printDecision(stdout, decision);
 
         // The alarm first: nothing after it (a full disk, an unwritable chart) may turn exit code 3 into another.
         if (report.unsound()) {
@@ -144,21 +156,76 @@ final class CertifyCommand implements Callable<Integer> {
         return decision.outcome() == Gate.Outcome.PASS ? 0 : Main.EXIT_FAIL;
     }
 
+    /** The same evaluation on the certifier service; the same lines and exit codes as the local run. */
+    private int remote(RemoteCertifier service, DatasetRef ref, Gate gate, PgdOptions attack, Path outDir)
+            throws UserInputException {
+        byte[] model = InputFiles.readLimited(options.model, "model file", io.robustcert.core.io.ModelFile.DEFAULT_MAX_BYTES);
+        String arch = options.arch == null ? null : new String(InputFiles.readLimited(options.arch, "architecture file",
+                InputFiles.MAX_ARCH_BYTES), java.nio.charset.StandardCharsets.UTF_8);
+        List<String> names = methods.stream().flatMap(m -> java.util.Arrays.stream(m.split(","))).map(String::strip).toList();
+        io.robustcert.v1.CertifyModelRequest request = RemoteCertifier.request(model, arch, ref, attack.epsilon(), names,
+                slopes, mode, options, minVerifiedAccuracy, maxPgdError);
+        RemoteCertifier.Answer answer;
+        try {
+            answer = service.certify(request, names);
+        } catch (RemoteCertifier.RemoteFailure e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            return e.exitCode;
+        }
+        Gate.Decision decision = gate.decide(answer.table(), answer.unsound() ? 1 : 0);
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.println("model " + options.model + ", " + ref + ", attack: " + describe(attack));
+        stdout.println(ErrorTableText.render(answer.table()));
+        printDecision(stdout, decision);
+        if (answer.unsound()) {
+            spec.commandLine().getErr().println("UNSOUND: the certifier at " + remote + " found certificates contradicted by "
+                    + "checked adversarial examples (" + String.join("; ", answer.serviceReasons()) + ")");
+            spec.commandLine().getErr().flush();
+        }
+        if (outDir != null) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("model", options.model.toString());
+            json.put("remote", remote);
+            json.put("gate", gateJson(decision));
+            json.put("table", answer.table());
+            ReportFiles.writeJson(outDir.resolve("report.json"), json);
+            writeChart(outDir, answer.table(), ref);
+        }
+        if (answer.unsound()) {
+            return Main.EXIT_UNSOUND;
+        }
+        return decision.outcome() == Gate.Outcome.PASS ? 0 : Main.EXIT_FAIL;
+    }
+
+    private void printDecision(PrintWriter stdout, Gate.Decision decision) {
+        stdout.println(String.format(Locale.ROOT, "%s (min verified accuracy %s%s)%s", decision.outcome(),
+                minVerifiedAccuracy, maxPgdError == null ? "" : ", max PGD error " + maxPgdError,
+                decision.reasons().isEmpty() ? "" : ": " + String.join("; ", decision.reasons())));
+        stdout.flush();
+    }
+
+    private Map<String, Object> gateJson(Gate.Decision decision) {
+        return Map.of("minVerifiedAccuracy", minVerifiedAccuracy, "maxPgdError", maxPgdError == null ? "none" : maxPgdError,
+                "outcome", decision.outcome().name(), "reasons", decision.reasons());
+    }
+
+    private void writeChart(Path outDir, io.robustcert.core.eval.ErrorTable table, DatasetRef ref) throws UserInputException {
+        Path chart = outDir.resolve("errors.png");
+        try {
+            ErrorChart.write(table, options.model.getFileName() + " on " + ref, chart);
+        } catch (IOException e) {
+            throw new UserInputException("cannot write " + chart + ": " + InputFiles.describe(e));
+        }
+    }
+
     private void writeReport(Path outDir, EvaluationReport report, Gate.Decision decision, DatasetRef ref)
             throws UserInputException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", options.model.toString());
-        json.put("gate", Map.of("minVerifiedAccuracy", minVerifiedAccuracy,
-                "maxPgdError", maxPgdError == null ? "none" : maxPgdError,
-                "outcome", decision.outcome().name(), "reasons", decision.reasons()));
+        json.put("gate", gateJson(decision));
         json.put("report", report);
         ReportFiles.writeJson(outDir.resolve("report.json"), json);
-        Path chart = outDir.resolve("errors.png");
-        try {
-            ErrorChart.write(report.table(), options.model.getFileName() + " on " + ref, chart);
-        } catch (IOException e) {
-            throw new UserInputException("cannot write " + chart + ": " + InputFiles.describe(e));
-        }
+        writeChart(outDir, report.table(), ref);
     }
 
     static String describe(PgdOptions a) {

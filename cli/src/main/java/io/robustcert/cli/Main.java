@@ -28,6 +28,8 @@ public final class Main implements Runnable {
     public static final int EXIT_UNSOUND = 3;
     /** Bad usage or bad input. */
     public static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
+    /** The certifier service of {@code --remote} cannot be reached or did not answer in time (EX_UNAVAILABLE). */
+    public static final int EXIT_UNAVAILABLE = 69;
     /** An unexpected failure (EX_SOFTWARE). */
     public static final int EXIT_INTERNAL = 70;
 

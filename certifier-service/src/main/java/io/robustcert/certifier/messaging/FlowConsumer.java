@@ -144,12 +144,24 @@ public class FlowConsumer {
             requests.certify(event);
         } catch (CheckpointException e) {
             LOG.warnf("checkpoint %s not certified: %s %s", id, e.reason(), e.getMessage());
-            Failure failure = Failure.newBuilder().setReason(e.reason()).setMessage(e.getMessage()).build();
-            publisher.send(Topics.CERTIFICATES, id, CertificationCompleted.newBuilder()
-                    .setMeta(publisher.meta(event.getMeta().getEventId()))
-                    .setShard(ShardRef.newBuilder().setCheckpointId(id).setShardCount(1))
-                    .setFailure(failure).build());
-            publisher.deadLetter(record.topic(), record.key(), record.value(), e.reason(), e.getMessage());
+            fail(record, event, e.reason(), e.getMessage());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // The evaluation itself failed (native memory refused, a defect): this checkpoint fails, the
+            // consumer goes on with the next record instead of dying with its thread.
+            String reason = e instanceof OutOfMemoryError ? "OUT_OF_MEMORY" : "CERTIFICATION_FAILED";
+            LOG.errorf(e, "checkpoint %s not certified: %s", id, reason);
+            fail(record, event, reason, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /** A failed result for the report (so it says why) and the event on the dead-letter topic. */
+    private void fail(ConsumerRecord<String, byte[]> record, CheckpointCreated event, String reason, String message) {
+        String id = event.getCheckpoint().getCheckpointId();
+        Failure failure = Failure.newBuilder().setReason(reason).setMessage(String.valueOf(message)).build();
+        publisher.send(Topics.CERTIFICATES, id, CertificationCompleted.newBuilder()
+                .setMeta(publisher.meta(event.getMeta().getEventId()))
+                .setShard(ShardRef.newBuilder().setCheckpointId(id).setShardCount(1))
+                .setFailure(failure).build());
+        publisher.deadLetter(record.topic(), record.key(), record.value(), reason, String.valueOf(message));
     }
 }

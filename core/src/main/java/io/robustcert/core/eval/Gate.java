@@ -36,13 +36,20 @@ public record Gate(double minVerifiedAccuracy, Double maxPgdError) {
 
     /** An alarm decides before the thresholds: an unsound result is never a pass or a plain fail. */
     public Decision decide(EvaluationReport report) {
+        return decide(report.table(), report.alarms().size());
+    }
+
+    /**
+     * The same decision from a table and the number of soundness alarms behind it: for a table that came
+     * from elsewhere (a certifier service's answer) rather than from a report in this process.
+     */
+    public Decision decide(ErrorTable t, int alarms) {
         List<String> reasons = new ArrayList<>();
-        if (report.unsound()) {
-            reasons.add(report.alarms().size() + " certified sample result(s) broken by a checked adversarial "
+        if (alarms > 0) {
+            reasons.add(alarms + " certified sample result(s) broken by a checked adversarial "
                     + "example: a bound method is unsound");
             return new Decision(Outcome.UNSOUND, reasons);
         }
-        ErrorTable t = report.table();
         double verified = t.verifiedAccuracy();
         if (verified < minVerifiedAccuracy) {
             reasons.add(String.format(java.util.Locale.ROOT, "verified accuracy %.4f is below the minimum %.4f",

@@ -1,0 +1,117 @@
+package io.robustcert.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.google.protobuf.Timestamp;
+import io.robustcert.core.store.Sha256;
+import io.robustcert.core.store.StoreLayout;
+import io.robustcert.testing.kafka.TopicProbe;
+import io.robustcert.v1.AttackSpec;
+import io.robustcert.v1.BoundMethod;
+import io.robustcert.v1.CheckpointCreated;
+import io.robustcert.v1.CheckpointRef;
+import io.robustcert.v1.ComputeMode;
+import io.robustcert.v1.DatasetSlice;
+import io.robustcert.v1.EvaluationPlan;
+import io.robustcert.v1.EvaluationReport;
+import io.robustcert.v1.EventMeta;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The latency benchmark of issue 6: from a CheckpointCreated event to the complete EvaluationReport, with the
+ * broker, the certifier and the attacker as separate processes, the plan being the platform's defaults on the
+ * full MNIST test split (sound IBP + CROWN-IBP, the platform's default PGD). Peak RSS of each service is sampled
+ * from /proc every 200 ms. Not a test: it runs only with {@code -Drobustcert.bench.latency=true}
+ * ({@code scripts/bench-latency.sh}) and writes {@code target/latency.json}.
+ */
+class FlowLatencyBenchmark {
+
+    @Test
+    void checkpointCreatedToCompleteReport() throws Exception {
+        Assumptions.assumeTrue(Boolean.getBoolean("robustcert.bench.latency"), "benchmark: -Drobustcert.bench.latency=true");
+        int images = Integer.getInteger("robustcert.bench.images", 10_000);
+        double eps = Double.parseDouble(System.getProperty("robustcert.bench.eps", "0.1"));
+        try (Platform platform = Platform.start("latency", List.of("certifier-service", "attack-service"), Map.of())) {
+            byte[] model;
+            try (InputStream in = FlowLatencyBenchmark.class.getResourceAsStream("/models/mnist_small_natural.safetensors")) {
+                model = in.readAllBytes();
+            }
+            Sha256 sha = Sha256.of(model);
+            StoreLayout store = new StoreLayout(platform.store);
+            Files.createDirectories(store.pathOf(sha).getParent());
+            Files.write(store.pathOf(sha), model);
+            String id = "latency-" + UUID.randomUUID();
+            EvaluationPlan plan = EvaluationPlan.newBuilder()
+                    .setDataset(DatasetSlice.newBuilder().setDataset("mnist").setSplit("test").setCount(images))
+                    .addEpsilons(eps).addMethods(BoundMethod.BOUND_METHOD_IBP).addMethods(BoundMethod.BOUND_METHOD_CROWN_IBP)
+                    .setMode(ComputeMode.COMPUTE_MODE_SOUND)
+                    .setAttack(AttackSpec.newBuilder().setPreset(AttackSpec.Preset.PRESET_PLATFORM_DEFAULT)).build();
+            Instant now = Instant.now();
+            CheckpointCreated event = CheckpointCreated.newBuilder()
+                    .setMeta(EventMeta.newBuilder().setEventId(UUID.randomUUID().toString()).setProducer("latency-benchmark")
+                            .setOccurredAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())))
+                    .setCheckpoint(CheckpointRef.newBuilder().setCheckpointId(id).setUri(store.uriOf(sha).toString())
+                            .setSha256(sha.hex()).setSizeBytes(model.length))
+                    .setTrainingId("latency-benchmark").setTrainingEpsilon(eps).setPlan(plan).build();
+
+            Map<String, Long> peakKb = new ConcurrentHashMap<>();
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            for (String s : List.of("certifier-service", "attack-service")) {
+                long pid = platform.service(s).pid();
+                sampler.scheduleAtFixedRate(() -> peakKb.merge(s, rssKb(pid), Math::max), 0, 200, TimeUnit.MILLISECONDS);
+            }
+            TopicProbe probe = new TopicProbe(platform.broker.bootstrapServers());
+            long start = System.nanoTime();
+            probe.send("robustcert.checkpoints.v1", id, event.toByteArray());
+            List<EvaluationReport> reports = probe.await("robustcert.evaluation-reports.v1", id,
+                    EvaluationReport::parseFrom, l -> l.stream().anyMatch(EvaluationReport::getComplete), Duration.ofHours(2));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            sampler.shutdownNow();
+            EvaluationReport complete = reports.stream().filter(EvaluationReport::getComplete).findFirst().orElseThrow();
+            assertTrue(complete.getFailedShardsCount() == 0, complete.toString());
+
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("images", images);
+            result.put("epsilon", eps);
+            result.put("plan", "sound IBP + CROWN-IBP, platform default PGD (100 steps, 5 restarts, margin loss)");
+            result.put("checkpoint_created_to_complete_report_seconds", seconds);
+            result.put("peak_rss_mib", peakKb.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                    Map.Entry::getKey, e -> e.getValue() / 1024)));
+            result.put("report_rates", complete.getRatesList().toString());
+            result.put("cpus", Runtime.getRuntime().availableProcessors());
+            Path out = Path.of("target", "latency.json");
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
+            System.out.println("latency benchmark: " + result);
+        }
+    }
+
+    /** VmRSS of a process in KiB (0 once it is gone). */
+    static long rssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,93 @@
+package io.robustcert.it;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.robustcert.core.testing.RealMnist;
+import io.robustcert.testing.kafka.KafkaBrokerProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The platform on loopback, every part its own process: a KRaft broker and the trainer, certifier and
+ * attack services sharing one checkpoint store and the real MNIST files. Closing stops the services,
+ * then the broker.
+ */
+final class Platform implements AutoCloseable {
+
+    final Path dir;
+    final Path store;
+    final KafkaBrokerProcess broker;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final List<ManagedChannel> channels = new ArrayList<>();
+
+    private Platform(Path dir, KafkaBrokerProcess broker) {
+        this.dir = dir;
+        this.store = dir.resolve("store");
+        this.broker = broker;
+    }
+
+    /** A broker and the named services (trainer-service, certifier-service, attack-service), with extra environment. */
+    static Platform start(String name, List<String> serviceNames, Map<String, String> extraEnv) throws IOException {
+        Path dir = Path.of(System.getProperty("robustcert.it.dir", "target/platform")).toAbsolutePath().resolve(name);
+        if (Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        Files.createDirectories(dir.resolve("store"));
+        KafkaBrokerProcess broker = KafkaBrokerProcess.onThisClassPath(dir.resolve("kafka")).start();
+        Platform p = new Platform(dir, broker);
+        try {
+            for (String s : serviceNames) {
+                Map<String, String> env = new LinkedHashMap<>();
+                env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+                env.put("ROBUSTCERT_STORE_ROOT", p.store.toString());
+                env.put("ROBUSTCERT_DATA_DIR", RealMnist.dataDir().toString());
+                env.putAll(extraEnv);
+                p.services.put(s, ServiceProcess.start(s, dir.resolve("logs"), env));
+            }
+        } catch (IOException | RuntimeException e) {
+            p.close();
+            throw e;
+        }
+        return p;
+    }
+
+    ServiceProcess service(String name) {
+        ServiceProcess s = services.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException(name + " is not running in this platform");
+        }
+        return s;
+    }
+
+    /** A plaintext channel to a service, closed with the platform. */
+    ManagedChannel channel(String name) {
+        ManagedChannel c = NettyChannelBuilder.forAddress("127.0.0.1", service(name).port()).usePlaintext()
+                .maxInboundMessageSize(64 << 20).build();
+        channels.add(c);
+        return c;
+    }
+
+    @Override
+    public void close() {
+        for (ManagedChannel c : channels) {
+            c.shutdownNow();
+            try {
+                c.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<ServiceProcess> running = new ArrayList<>(services.values());
+        java.util.Collections.reverse(running);
+        running.forEach(ServiceProcess::close);
+        broker.close();
+    }
+}

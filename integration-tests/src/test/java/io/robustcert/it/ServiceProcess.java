@@ -1,0 +1,138 @@
+package io.robustcert.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One service as the platform runs it: {@code java -jar <service>/target/quarkus-app/quarkus-run.jar} in its
+ * own process, configured through the environment, its output in a log file, ready when its readiness
+ * endpoint answers 200. Stopped with SIGTERM (a clean Quarkus shutdown), killed only if that hangs.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+    private final String name;
+    private final int port;
+    private final Path log;
+    private final Process process;
+
+    private ServiceProcess(String name, int port, Path log, Process process) {
+        this.name = name;
+        this.port = port;
+        this.log = log;
+        this.process = process;
+    }
+
+    /** Starts {@code service} (e.g. certifier-service) and waits until it is ready. */
+    static ServiceProcess start(String service, Path logDir, Map<String, String> env) throws IOException {
+        Path root = Path.of(System.getProperty("robustcert.root", "..")).toAbsolutePath().normalize();
+        Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: package " + service + " first (mvn package)");
+        }
+        int port = freePort();
+        // The main job's settings (scripts/run-platform.sh).
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-Dorg.bytedeco.javacpp.maxbytes=2G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=3G",
+                "-Dorg.bytedeco.javacpp.platform.extension=-onednn", "-jar", jar.toString()));
+        Files.createDirectories(logDir);
+        Path log = logDir.resolve(service + ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        ServiceProcess s = new ServiceProcess(service, port, log, pb.start());
+        s.awaitReady();
+        return s;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String target() {
+        return "127.0.0.1:" + port;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean ready() {
+        try {
+            HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " during start; see " + log);
+            }
+            if (ready()) {
+                return;
+            }
+            sleep(250);
+        }
+        close();
+        throw new IllegalStateException(name + " was not ready within " + START_TIMEOUT + "; see " + log);
+    }
+
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
