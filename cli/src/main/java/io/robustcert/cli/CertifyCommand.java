@@ -3,15 +3,20 @@ package io.robustcert.cli;
 import io.robustcert.core.attack.PgdOptions;
 import io.robustcert.core.bound.BoundMethod;
 import io.robustcert.core.data.DatasetRef;
+import io.robustcert.core.eval.ErrorTable;
 import io.robustcert.core.eval.EvaluationReport;
 import io.robustcert.core.eval.EvaluationSettings;
 import io.robustcert.core.eval.Evaluator;
 import io.robustcert.core.eval.Gate;
+import io.robustcert.core.io.ModelFile;
 import io.robustcert.core.relax.FixedSlopeRule;
 import io.robustcert.core.tensor.Precision;
+import io.robustcert.v1.CertifyModelRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -159,11 +164,11 @@ final class CertifyCommand implements Callable<Integer> {
     /** The same evaluation on the certifier service; the same lines and exit codes as the local run. */
     private int remote(RemoteCertifier service, DatasetRef ref, Gate gate, PgdOptions attack, Path outDir)
             throws UserInputException {
-        byte[] model = InputFiles.readLimited(options.model, "model file", io.robustcert.core.io.ModelFile.DEFAULT_MAX_BYTES);
+        byte[] model = InputFiles.readLimited(options.model, "model file", ModelFile.DEFAULT_MAX_BYTES);
         String arch = options.arch == null ? null : new String(InputFiles.readLimited(options.arch, "architecture file",
-                InputFiles.MAX_ARCH_BYTES), java.nio.charset.StandardCharsets.UTF_8);
-        List<String> names = methods.stream().flatMap(m -> java.util.Arrays.stream(m.split(","))).map(String::strip).toList();
-        io.robustcert.v1.CertifyModelRequest request = RemoteCertifier.request(model, arch, ref, attack.epsilon(), names,
+                InputFiles.MAX_ARCH_BYTES), StandardCharsets.UTF_8);
+        List<String> names = methods.stream().flatMap(m -> Arrays.stream(m.split(","))).map(String::strip).toList();
+        CertifyModelRequest request = RemoteCertifier.request(model, arch, ref, attack.epsilon(), names,
                 slopes, mode, options, minVerifiedAccuracy, maxPgdError);
         RemoteCertifier.Answer answer;
         try {
@@ -209,7 +214,7 @@ final class CertifyCommand implements Callable<Integer> {
                 "outcome", decision.outcome().name(), "reasons", decision.reasons());
     }
 
-    private void writeChart(Path outDir, io.robustcert.core.eval.ErrorTable table, DatasetRef ref) throws UserInputException {
+    private void writeChart(Path outDir, ErrorTable table, DatasetRef ref) throws UserInputException {
         Path chart = outDir.resolve("errors.png");
         try {
             ErrorChart.write(table, options.model.getFileName() + " on " + ref, chart);
