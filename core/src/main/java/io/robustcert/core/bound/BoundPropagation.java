@@ -8,6 +8,7 @@ import io.robustcert.core.relax.LowerSlopeRule;
 import io.robustcert.core.spec.MarginSpecification;
 import io.robustcert.core.tensor.IntervalBounds;
 import io.robustcert.core.tensor.Precision;
+import io.robustcert.core.tensor.Workspaces;
 import io.robustcert.core.tensor.SoundArithmetic;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,11 +80,18 @@ public final class BoundPropagation {
                                          LowerSlopeRule rule, Precision precision) {
         int[] relu = network.reluOrdinals();
         LinearBound current = bound;
+        // One workspace step per layer: only each layer's bound outlives it, not its temporaries (the sound
+        // adjoint's im2col matrices and rounding terms would otherwise pile up for the whole batch).
         for (int i = from - 1; i >= 0; i--) {
             Layer layer = network.layer(i);
-            current = layer.backward(current, bounds.get(i), new BackwardContext(precision, rule, relu[i]));
+            LinearBound in = current;
+            BackwardContext context = new BackwardContext(precision, rule, relu[i]);
+            IntervalBounds inputBounds = bounds.get(i);
+            current = Workspaces.step(() -> layer.backward(in, inputBounds, context),
+                    b -> b.withCoefficients(Workspaces.keep(b.coefficients()), Workspaces.keep(b.bias())));
         }
-        return current.concretizeLower(bounds.get(0), precision);
+        LinearBound last = current;
+        return Workspaces.step(() -> last.concretizeLower(bounds.get(0), precision), Workspaces::keep);
     }
 
     /** Lower bounds of the margins by back-substitution from the folded specification (CROWN-IBP's pass). */

@@ -2,6 +2,7 @@ package io.robustcert.core.tensor;
 
 import java.util.function.Supplier;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
@@ -25,6 +26,7 @@ public final class Workspaces {
 
     private static final String BOUNDS = "robustcert-bounds";
     private static final String SCRATCH = "robustcert-scratch";
+    private static final String STEP = "robustcert-step";
     private static final WorkspaceConfiguration CONFIG = WorkspaceConfiguration.builder()
             .initialSize(0)
             .overallocationLimit(0.02)
@@ -62,6 +64,29 @@ public final class Workspaces {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, SCRATCH)) {
             return computation.get();
         }
+    }
+
+    /**
+     * Runs one step of a chain of computations inside {@link #compute} (a layer of a back-substitution) with
+     * its temporaries in the thread's step workspace, which is emptied when the step returns; {@code keep}
+     * copies what the next step needs into the enclosing bound workspace with {@link #keep}. The bound
+     * workspace then holds each step's result instead of every temporary of the chain. Outside
+     * {@link #compute}, or inside another step, it simply runs the computation.
+     */
+    @SuppressWarnings("try")
+    public static <T> T step(Supplier<T> computation, java.util.function.UnaryOperator<T> keep) {
+        if (!Nd4j.getWorkspaceManager().checkIfWorkspaceExistsAndActive(BOUNDS)
+                || Nd4j.getWorkspaceManager().checkIfWorkspaceExistsAndActive(STEP)) {
+            return computation.get();
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, STEP)) {
+            return keep.apply(computation.get());
+        }
+    }
+
+    /** A copy of {@code array} in the bound workspace (for what a {@link #step} hands to the next one). */
+    public static INDArray keep(INDArray array) {
+        return array.leverageTo(BOUNDS, true);
     }
 
     /** Runs an allocation outside any workspace: for arrays that are cached across calls. */
