@@ -203,6 +203,26 @@ class ManifestPolicyTest {
 
   @ParameterizedTest
   @MethodSource("overlays")
+  void everyPodReadsTheDatasetsFromTheSharedVolumeAndOnlyTrainingJobsWrite(String overlay) {
+    PersistentVolumeClaim pvc = Overlays.named(overlay, PersistentVolumeClaim.class, "robustcert-datasets");
+    assertEquals(Overlays.DEV.equals(overlay) ? List.of("ReadWriteOnce") : List.of("ReadWriteMany"),
+        pvc.getSpec().getAccessModes(), "RWX wherever pods may land on several nodes");
+    for (PodSpecs pod : pods(overlay)) {
+      Container c = pod.spec().getContainers().get(0);
+      VolumeMount mount = c.getVolumeMounts().stream().filter(m -> m.getName().equals("datasets")).findFirst()
+          .orElseThrow(() -> new AssertionError(pod.owner() + " mounts no datasets volume"));
+      String dataDir = c.getEnv().stream().filter(e -> e.getName().equals("ROBUSTCERT_DATA_DIR")).map(EnvVar::getValue)
+          .findFirst().orElseThrow(() -> new AssertionError(pod.owner() + " has no ROBUSTCERT_DATA_DIR"));
+      assertEquals(mount.getMountPath(), dataDir, pod.owner() + ": the services look where the volume is");
+      boolean job = pod.labels().get("app.kubernetes.io/component").equals("trainer-job");
+      assertEquals(!job, Boolean.TRUE.equals(mount.getReadOnly()), pod.owner());
+      assertTrue(pod.spec().getVolumes().stream().anyMatch(v -> v.getName().equals("datasets")
+          && v.getPersistentVolumeClaim().getClaimName().equals("robustcert-datasets")), pod.owner());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("overlays")
   void scaledDeploymentsHaveADisruptionBudgetAndScaleOnTheirLag(String overlay) {
     List<HorizontalPodAutoscaler> hpas = Overlays.ofKind(overlay, HorizontalPodAutoscaler.class);
     assertEquals(2, hpas.size());
