@@ -30,6 +30,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -191,10 +194,17 @@ final class ReproduceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Network network = InputFiles.loadModel(model, null);
         long begin = System.nanoTime();
-        EvaluationReport certified = new Evaluator(EvaluationSettings.sound(PgdOptions.specEvaluation(eps),
-                boundsFor(method))).evaluate(network, test);
-        EvaluationReport attacked = new Evaluator(EvaluationSettings.sound(PgdOptions.platformDefault(eps), List.of()))
-                .evaluate(network, test);
+        String what = String.format(Locale.ROOT, "%s ε %s", method, eps);
+        EvaluationReport certified;
+        EvaluationReport attacked;
+        try (EvaluationProgress bounds = new EvaluationProgress(out, what + ": bounds + spec PGD", test.size(), noProgress)) {
+            certified = new Evaluator(EvaluationSettings.sound(PgdOptions.specEvaluation(eps), boundsFor(method)))
+                    .onProgress(bounds::update).evaluate(network, test);
+        }
+        try (EvaluationProgress pgd = new EvaluationProgress(out, what + ": default PGD", test.size(), noProgress)) {
+            attacked = new Evaluator(EvaluationSettings.sound(PgdOptions.platformDefault(eps), List.of()))
+                    .onProgress(pgd::update).evaluate(network, test);
+        }
         double seconds = (System.nanoTime() - begin) / 1e9;
         ErrorTable t = certified.table();
         // A certified sample broken by either attack (each adversarial example re-checked in float64) is an alarm.
@@ -230,6 +240,46 @@ final class ReproduceCommand implements Callable<Integer> {
                 attacked.table().pgdError(), t.verifiedByMethod(), t.verifiedError(), t.samples(), seconds);
         out.flush();
         return ReportFiles.JSON.valueToTree(row);
+    }
+
+    /**
+     * Progress of one evaluation: a progress bar, or with {@code --no-progress} (a log file) a line at every
+     * tenth of the samples.
+     */
+    static final class EvaluationProgress implements AutoCloseable {
+        private final PrintWriter out;
+        private final String task;
+        private final int total;
+        private final ProgressBar bar;
+        private int printedTenths;
+
+        EvaluationProgress(PrintWriter out, String task, int total, boolean plain) {
+            this.out = out;
+            this.task = task;
+            this.total = total;
+            this.bar = plain ? null : new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).continuousUpdate().build();
+        }
+
+        void update(int done) {
+            if (bar != null) {
+                bar.stepTo(done);
+                return;
+            }
+            int tenths = (int) (10L * done / Math.max(total, 1));
+            if (tenths > printedTenths) {
+                printedTenths = tenths;
+                out.printf(Locale.ROOT, "   %s: %d/%d samples%n", task, done, total);
+                out.flush();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
+        }
     }
 
     /** IBP, CROWN-IBP (adaptive) and the method's own slope rule where it has one. */

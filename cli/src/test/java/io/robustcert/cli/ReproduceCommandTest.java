@@ -29,6 +29,9 @@ class ReproduceCommandTest {
     void trainsEvaluatesWritesTheTableAndResumesWithoutRedoingWork(@TempDir Path dir) throws Exception {
         Cli.Result r = Cli.run(small(dir).toArray(String[]::new));
         assertEquals(0, r.code(), r.toString());
+        // Without a progress bar, each evaluation reports its samples as it goes.
+        assertTrue(r.out().contains("cap ε 0.3: bounds + spec PGD: 20/20 samples")
+                && r.out().contains("cap ε 0.3: default PGD: 20/20 samples"), r.out());
         Path results = dir.resolve("results");
         for (String f : List.of("results.md", "results.json", "verified-error-per-epoch.png", "loss-variation.png",
                 "gradient-difference.png", "cosine-distance.png", "models/mnist_small-ibp.safetensors",

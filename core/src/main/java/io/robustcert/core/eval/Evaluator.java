@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,12 +29,23 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Evaluator {
 
     private final EvaluationSettings settings;
+    private final IntConsumer progress;
 
     public Evaluator(EvaluationSettings settings) {
+        this(settings, done -> { });
+    }
+
+    private Evaluator(EvaluationSettings settings, IntConsumer progress) {
         if (settings == null) {
             throw new IllegalArgumentException("evaluation settings missing");
         }
         this.settings = settings;
+        this.progress = progress;
+    }
+
+    /** The same evaluator, telling {@code samplesDone} how many samples are finished after each batch. */
+    public Evaluator onProgress(IntConsumer samplesDone) {
+        return new Evaluator(settings, samplesDone);
     }
 
     public EvaluationSettings settings() {
@@ -68,6 +80,7 @@ public final class Evaluator {
             int to = Math.min(inputs.length, from + settings.batchSize());
             evaluateBatch(network, Arrays.copyOfRange(inputs, from, to), Arrays.copyOfRange(labels, from, to), from,
                     verdicts, alarms);
+            progress.accept(to);
         }
         ErrorTable table = ErrorTable.of(verdicts, settings.methodLabels(), settings.epsilon(),
                 settings.precision().label());
