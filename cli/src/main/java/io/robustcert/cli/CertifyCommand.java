@@ -127,10 +127,7 @@ final class CertifyCommand implements Callable<Integer> {
         }
         Gate.Decision decision = gate.decide(report);
 
-        PrintWriter stdout = spec.commandLine().getOut();
-        stdout.println("model " + options.model + ", " + ref + ", attack: " + describe(attack));
-        stdout.println(ErrorTableText.render(report.table()));
-        printDecision(stdout, decision);
+        print(ref, attack, report.table(), decision);
 
         // The alarm first: nothing after it (a full disk, an unwritable chart) may turn exit code 3 into another.
         if (report.unsound()) {
@@ -178,10 +175,7 @@ final class CertifyCommand implements Callable<Integer> {
             return e.exitCode;
         }
         Gate.Decision decision = gate.decide(answer.table(), answer.unsound() ? 1 : 0);
-        PrintWriter stdout = spec.commandLine().getOut();
-        stdout.println("model " + options.model + ", " + ref + ", attack: " + describe(attack));
-        stdout.println(ErrorTableText.render(answer.table()));
-        printDecision(stdout, decision);
+        print(ref, attack, answer.table(), decision);
         if (answer.unsound()) {
             spec.commandLine().getErr().println("UNSOUND: the certifier at " + remote + " found certificates contradicted by "
                     + "checked adversarial examples (" + String.join("; ", answer.serviceReasons()) + ")");
@@ -202,7 +196,11 @@ final class CertifyCommand implements Callable<Integer> {
         return decision.outcome() == Gate.Outcome.PASS ? 0 : Main.EXIT_FAIL;
     }
 
-    private void printDecision(PrintWriter stdout, Gate.Decision decision) {
+    /** What both paths print: the settings, the table and the verdict line. */
+    private void print(DatasetRef ref, PgdOptions attack, ErrorTable table, Gate.Decision decision) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.println("model " + options.model + ", " + ref + ", attack: " + describe(attack));
+        stdout.println(ErrorTableText.render(table));
         stdout.println(String.format(Locale.ROOT, "%s (min verified accuracy %s%s)%s", decision.outcome(),
                 minVerifiedAccuracy, maxPgdError == null ? "" : ", max PGD error " + maxPgdError,
                 decision.reasons().isEmpty() ? "" : ": " + String.join("; ", decision.reasons())));

@@ -305,8 +305,7 @@ final class ReproduceCommand implements Callable<Integer> {
 
         @Override
         public MarginBounds compute(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision precision) {
-            MarginBounds b = bound.compute(network, inputs, labels, ball, precision);
-            return new MarginBounds(label(), b.precision(), b.epsilon(), b.lower(), b.verified(), b.labels());
+            return bound.compute(network, inputs, labels, ball, precision).withMethod(label());
         }
     }
 }

@@ -1,8 +1,7 @@
 package io.robustcert.it;
 
+import io.robustcert.testing.kafka.KafkaBrokerProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -120,11 +119,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return KafkaBrokerProcess.freePorts(1)[0];
     }
 
     static void sleep(long millis) {

@@ -21,6 +21,11 @@ public record MarginBounds(String method, Precision precision, double epsilon, I
         return labels.length;
     }
 
+    /** The same bounds under another method's label (a method that runs another one with chosen settings). */
+    public MarginBounds withMethod(String label) {
+        return new MarginBounds(label, precision, epsilon, lower, verified, labels);
+    }
+
     public boolean verified(int i) {
         return verified[i];
     }

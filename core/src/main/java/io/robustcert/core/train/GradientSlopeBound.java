@@ -42,7 +42,6 @@ public final class GradientSlopeBound implements BoundMethod {
         LossSettings settings = new LossSettings(ball.epsilon(), 1.0, 0.0, ball.domain(), new SplittableRandom(seed));
         List<INDArray> slopes = GradientSlopeTraining.chooseSlopes(model, model.parameters(),
                 new Batch(x, labels, new int[labels.length]), settings, DataType.DOUBLE);
-        MarginBounds b = new CrownIbp(new ExplicitSlopes(slopes)).compute(network, inputs, labels, ball, precision);
-        return new MarginBounds(label(), b.precision(), b.epsilon(), b.lower(), b.verified(), b.labels());
+        return new CrownIbp(new ExplicitSlopes(slopes)).compute(network, inputs, labels, ball, precision).withMethod(label());
     }
 }

@@ -182,7 +182,8 @@ public final class KafkaBrokerProcess implements KafkaBroker {
         }
     }
 
-    private static int[] freePorts(int n) {
+    /** {@code n} distinct loopback ports free at the moment of the call (held together while chosen). */
+    public static int[] freePorts(int n) {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[n];
