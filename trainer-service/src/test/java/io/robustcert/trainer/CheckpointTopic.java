@@ -21,8 +21,13 @@ final class CheckpointTopic {
 
     /** The CheckpointCreated events under the given keys (record key = checkpoint id), waiting up to a minute. */
     static Map<String, CheckpointCreated> read(Set<String> keys) throws Exception {
+        return read(ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class), keys);
+    }
+
+    /** The same from the broker at {@code bootstrap}. */
+    static Map<String, CheckpointCreated> read(String bootstrap, Set<String> keys) throws Exception {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class));
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "trainer-test-" + System.nanoTime());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         Map<String, CheckpointCreated> found = new LinkedHashMap<>();

@@ -13,8 +13,10 @@ import java.util.TreeSet;
  * @param group its consumer group, or null for a pure producer
  * @param consumes topics read; each needs a dead-letter topic {@code <topic>.dlq} that the service writes
  * @param produces topics written (dead-letter topics excluded)
+ * @param follows topics only listened to, by assigned partitions without a group and without dead letters
+ *     (the trainer follows the checkpoints its Jobs announce back to its runs)
  */
-record TopicUsage(String user, String group, List<String> consumes, List<String> produces) {
+record TopicUsage(String user, String group, List<String> consumes, List<String> produces, List<String> follows) {
   static final String CHECKPOINTS = "robustcert.checkpoints.v1";
   static final String CERTIFICATES = "robustcert.certificates.v1";
   static final String ATTACK_RESULTS = "robustcert.attack-results.v1";
@@ -22,10 +24,10 @@ record TopicUsage(String user, String group, List<String> consumes, List<String>
   static final String ALARMS = "robustcert.soundness-alarms.v1";
 
   static final List<TopicUsage> SERVICES = List.of(
-      new TopicUsage("robustcert-trainer", null, List.of(), List.of(CHECKPOINTS)),
+      new TopicUsage("robustcert-trainer", null, List.of(), List.of(CHECKPOINTS), List.of(CHECKPOINTS)),
       new TopicUsage("robustcert-certifier", "robustcert-certifier", List.of(CHECKPOINTS, CERTIFICATES, ATTACK_RESULTS),
-          List.of(CERTIFICATES, REPORTS, ALARMS)),
-      new TopicUsage("robustcert-attack", "robustcert-attack", List.of(CHECKPOINTS), List.of(ATTACK_RESULTS)));
+          List.of(CERTIFICATES, REPORTS, ALARMS), List.of()),
+      new TopicUsage("robustcert-attack", "robustcert-attack", List.of(CHECKPOINTS), List.of(ATTACK_RESULTS), List.of()));
 
   static String deadLetters(String topic) {
     return topic + ".dlq";
@@ -56,6 +58,10 @@ record TopicUsage(String user, String group, List<String> consumes, List<String>
       acls.add("topic " + topic + " Describe");
       acls.add("topic " + deadLetters(topic) + " Write");
       acls.add("topic " + deadLetters(topic) + " Describe");
+    }
+    for (String topic : follows) {
+      acls.add("topic " + topic + " Read");
+      acls.add("topic " + topic + " Describe");
     }
     if (group != null) {
       acls.add("group " + group + " Read");

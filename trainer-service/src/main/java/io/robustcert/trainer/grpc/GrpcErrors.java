@@ -7,6 +7,7 @@ import com.google.rpc.ErrorInfo;
 import com.google.rpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.robustcert.trainer.training.RunNotStartedException;
 import java.util.List;
 
 /** The trainer's gRPC errors (EXAMPLES.md §5): an ErrorInfo always, field violations for bad input. */
@@ -28,6 +29,15 @@ final class GrpcErrors {
 
     static StatusRuntimeException failedPrecondition(String reason, String message) {
         return error(Code.FAILED_PRECONDITION, reason, message, null);
+    }
+
+    /**
+     * A run its executor could not take: UNAVAILABLE when trying again may work (the Kubernetes API did
+     * not answer or refused), FAILED_PRECONDITION when the cluster lacks what runs need (the pod template).
+     */
+    static StatusRuntimeException notStarted(RunNotStartedException e) {
+        return e.retryable() ? error(Code.UNAVAILABLE, "TRAINING_NOT_SUBMITTED", e.getMessage(), null)
+                : error(Code.FAILED_PRECONDITION, "TRAINING_NOT_SUBMITTED", e.getMessage(), null);
     }
 
     /** The google.rpc.Status of a failed operation. */

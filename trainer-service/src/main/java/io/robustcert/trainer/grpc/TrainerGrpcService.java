@@ -5,6 +5,7 @@ import com.google.rpc.BadRequest;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcService;
 import io.robustcert.trainer.training.InvalidRequestException;
+import io.robustcert.trainer.training.RunNotStartedException;
 import io.robustcert.trainer.training.Sweep;
 import io.robustcert.trainer.training.TrainingRun;
 import io.robustcert.trainer.training.TrainingRuns;
@@ -26,8 +27,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * TrainerService over gRPC: a thin adapter over {@link TrainingRuns}. Runs train on the runs' worker
- * thread; these methods only queue, look up and cancel. GetTraining and CancelTraining accept a run's or a
+ * TrainerService over gRPC: a thin adapter over {@link TrainingRuns}. Runs train on the configured
+ * executor (this process's worker thread, or Kubernetes Jobs); these methods only queue, look up and cancel. GetTraining and CancelTraining accept a run's or a
  * sweep's id.
  */
 @GrpcService
@@ -49,6 +50,8 @@ public class TrainerGrpcService extends MutinyTrainerServiceGrpc.TrainerServiceI
             return Uni.createFrom().item(Operations.of(runs.start(request.getRequestId(), request.getSpec())));
         } catch (InvalidRequestException e) {
             return Uni.createFrom().failure(GrpcErrors.invalidArgument(e.getMessage(), e.violations()));
+        } catch (RunNotStartedException e) {
+            return Uni.createFrom().failure(GrpcErrors.notStarted(e));
         }
     }
 
@@ -59,6 +62,8 @@ public class TrainerGrpcService extends MutinyTrainerServiceGrpc.TrainerServiceI
             return Uni.createFrom().item(Operations.of(runs.startSweep(request)));
         } catch (InvalidRequestException e) {
             return Uni.createFrom().failure(GrpcErrors.invalidArgument(e.getMessage(), e.violations()));
+        } catch (RunNotStartedException e) {
+            return Uni.createFrom().failure(GrpcErrors.notStarted(e));
         }
     }
 
@@ -76,7 +81,7 @@ public class TrainerGrpcService extends MutinyTrainerServiceGrpc.TrainerServiceI
             if (targets.stream().allMatch(TrainingRun::done)) {
                 throw GrpcErrors.failedPrecondition("TRAINING_ALREADY_FINISHED", id + " has already finished");
             }
-            targets.forEach(TrainingRun::requestCancel);
+            runs.cancel(targets);
             return operation(id);
         });
     }

@@ -1,7 +1,7 @@
 package io.robustcert.trainer.kubernetes;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -10,14 +10,17 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import java.util.LinkedHashMap;
+import io.robustcert.v1.TrainingSpec;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Makes the Job of one run from the deployed pod template: the template's pod as is (image, resources,
  * security context, volumes, and in the gpu overlay the GPU, node selector and toleration), plus the
- * run's labels and its request for the training container.
+ * run's labels and its whole {@link TrainingSpec} (proto JSON) for the training container.
  */
 public final class TrainingJobFactory {
   /** Marks every Job this code makes, so watches and cancels touch nothing else. */
@@ -30,10 +33,8 @@ public final class TrainingJobFactory {
   public static final String EPSILON = "robustcert.io/epsilon";
   public static final String SEED = "robustcert.io/seed";
   /** The training container reads its run from these (the trainer's job mode). */
-  public static final String ENV_REQUEST = "ROBUSTCERT_TRAINING_REQUEST";
+  public static final String ENV_SPEC = "ROBUSTCERT_TRAINING_SPEC";
   public static final String ENV_RUN_ID = "ROBUSTCERT_RUN_ID";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final TrainingJobSettings settings;
 
@@ -41,8 +42,8 @@ public final class TrainingJobFactory {
     this.settings = settings;
   }
 
-  /** The Job named {@code runId}; {@code sweepId} may be null. The request must be valid. */
-  public Job create(PodTemplate template, String runId, String sweepId, TrainingRequest request) {
+  /** The Job named {@code runId}; {@code sweepId} may be null. The spec must have been validated. */
+  public Job create(PodTemplate template, String runId, String sweepId, TrainingSpec spec) {
     PodTemplateSpec pod = new PodTemplateSpecBuilder(template.getTemplate()).build();
     Container trainer = pod.getSpec().getContainers().stream()
         .filter(c -> settings.containerName().equals(c.getName())).findFirst()
@@ -51,9 +52,9 @@ public final class TrainingJobFactory {
     if (trainer.getEnv() == null) {
       trainer.setEnv(new ArrayList<>());
     }
-    trainer.getEnv().removeIf(e -> e.getName().equals(ENV_REQUEST) || e.getName().equals(ENV_RUN_ID));
+    trainer.getEnv().removeIf(e -> e.getName().equals(ENV_SPEC) || e.getName().equals(ENV_RUN_ID));
     trainer.getEnv().add(new EnvVar(ENV_RUN_ID, runId, null));
-    trainer.getEnv().add(new EnvVar(ENV_REQUEST, json(request), null));
+    trainer.getEnv().add(new EnvVar(ENV_SPEC, specJson(spec), null));
 
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(MANAGED_BY, MANAGER);
@@ -61,7 +62,7 @@ public final class TrainingJobFactory {
     if (sweepId != null) {
       labels.put(SWEEP_ID, sweepId);
     }
-    labels.put(METHOD, request.method());
+    labels.put(METHOD, methodLabel(spec));
     if (pod.getMetadata() == null) {
       pod.setMetadata(new ObjectMeta());
     }
@@ -78,7 +79,8 @@ public final class TrainingJobFactory {
           .withName(runId)
           .withNamespace(settings.namespace())
           .withLabels(jobLabels)
-          .withAnnotations(Map.of(EPSILON, Double.toString(request.epsilon()), SEED, Long.toString(request.seed())))
+          .withAnnotations(Map.of(EPSILON, Double.toString(spec.getEpsilon()),
+              SEED, Long.toUnsignedString(spec.getSeed())))
         .endMetadata()
         .withNewSpec()
           .withBackoffLimit(settings.backoffLimit())
@@ -89,16 +91,39 @@ public final class TrainingJobFactory {
         .build();
   }
 
-  private static String json(TrainingRequest request) {
+  /** The spec as compact proto JSON: what the Job's container reads back with {@link #readSpec}. */
+  public static String specJson(TrainingSpec spec) {
     try {
-      return JSON.writeValueAsString(request);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a TrainingRequest record always serialises", e);
+      return JsonFormat.printer().omittingInsignificantWhitespace().print(spec);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a TrainingSpec without Any fields always prints", e);
     }
   }
 
-  /** Reads a request back from the JSON the Job carries (for the trainer's job mode and for tests). */
-  public static TrainingRequest readRequest(String json) throws JsonProcessingException {
-    return JSON.readValue(json, TrainingRequest.class);
+  /** Reads a spec back strictly: an unknown field is an error, not something silently dropped. */
+  public static TrainingSpec readSpec(String json) throws InvalidProtocolBufferException {
+    TrainingSpec.Builder spec = TrainingSpec.newBuilder();
+    JsonFormat.parser().merge(json, spec);
+    return spec.build();
+  }
+
+  /** The spec a Job was made from, if it is one of ours and its spec reads. */
+  public Optional<TrainingSpec> specOf(Job job) {
+    return job.getSpec().getTemplate().getSpec().getContainers().stream()
+        .filter(c -> settings.containerName().equals(c.getName())).findFirst()
+        .flatMap(c -> c.getEnv() == null ? Optional.empty()
+            : c.getEnv().stream().filter(e -> ENV_SPEC.equals(e.getName())).findFirst())
+        .flatMap(e -> {
+          try {
+            return Optional.of(readSpec(e.getValue()));
+          } catch (InvalidProtocolBufferException | RuntimeException bad) {
+            return Optional.empty();
+          }
+        });
+  }
+
+  /** "TRAINING_METHOD_CROWN_IBP" → "crown-ibp": a valid label value. */
+  static String methodLabel(TrainingSpec spec) {
+    return spec.getMethod().name().replaceFirst("^TRAINING_METHOD_", "").toLowerCase(Locale.ROOT).replace('_', '-');
   }
 }

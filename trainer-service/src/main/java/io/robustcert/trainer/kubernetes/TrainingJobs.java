@@ -9,15 +9,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import io.fabric8.kubernetes.client.dsl.ScalableResource;
+import io.robustcert.v1.TrainingSpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * Training on Kubernetes: submit a run or a sweep as Jobs, watch them, read their state, cancel them.
+ * Run and sweep ids come from the caller (the trainer's runs registry), so the API's ids are the Jobs' names.
  * Every Job is labelled {@code app.kubernetes.io/managed-by=robustcert-trainer-service}; reads, watches and
  * deletes are restricted to those.
  */
@@ -25,57 +25,49 @@ public final class TrainingJobs {
   private final KubernetesClient client;
   private final TrainingJobSettings settings;
   private final TrainingJobFactory factory;
-  private final Supplier<String> ids;
 
   public TrainingJobs(KubernetesClient client, TrainingJobSettings settings) {
-    this(client, settings, TrainingJobs::randomId);
-  }
-
-  /** {@code ids} supplies the id part of run and sweep names (lowercase alphanumeric, at most 20 characters). */
-  TrainingJobs(KubernetesClient client, TrainingJobSettings settings, Supplier<String> ids) {
     this.client = client;
     this.settings = settings;
     this.factory = new TrainingJobFactory(settings);
-    this.ids = ids;
-  }
-
-  static String randomId() {
-    return UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
-  }
-
-  /** Submits one run; returns its run id (the Job's name). */
-  public String submit(TrainingRequest request) {
-    request.validate();
-    PodTemplate template = template();
-    String runId = "train-" + ids.get();
-    create(factory.create(template, runId, null, request));
-    return runId;
   }
 
   /**
-   * Submits every run of the grid. All Jobs are built (and the request validated) before the first is
-   * created; if a creation fails, the Jobs of this sweep created so far are deleted again.
+   * Submits one run as the Job {@code runId} (a DNS label: lowercase letters, digits and '-', at most 63
+   * characters); {@code sweepId} is null for a run of its own. The spec must have been validated.
    */
-  public SweepSubmission submitSweep(SweepRequest sweep) {
-    List<TrainingRequest> runs = sweep.runs();
+  public void submit(String runId, String sweepId, TrainingSpec spec) {
+    create(factory.create(template(), runId, sweepId, spec));
+  }
+
+  /**
+   * Submits every run of a sweep (run id → spec). All Jobs are built before the first is created; if a
+   * creation fails, the Jobs of this sweep created so far are deleted again, so a sweep is all or nothing.
+   */
+  public void submitSweep(String sweepId, Map<String, TrainingSpec> runs) {
     PodTemplate template = template();
-    String sweepId = "sweep-" + ids.get();
     List<Job> jobs = new ArrayList<>();
-    for (int i = 0; i < runs.size(); i++) {
-      jobs.add(factory.create(template, sweepId + "-" + i, sweepId, runs.get(i)));
-    }
-    List<String> runIds = new ArrayList<>();
+    runs.forEach((runId, spec) -> jobs.add(factory.create(template, runId, sweepId, spec)));
     try {
-      for (Job job : jobs) {
-        create(job);
-        runIds.add(job.getMetadata().getName());
-      }
+      jobs.forEach(this::create);
     } catch (RuntimeException e) {
       cancelSweep(sweepId);
       throw e;
     }
-    return new SweepSubmission(sweepId, runIds);
   }
+
+  /** Every training Job this code made that still exists, with the spec it carries. */
+  public List<SubmittedRun> submitted() {
+    List<SubmittedRun> found = new ArrayList<>();
+    for (Job job : managed().list().getItems()) {
+      factory.specOf(job).ifPresent(spec -> found.add(
+          new SubmittedRun(TrainingJobStatuses.of(job, false), spec)));
+    }
+    return found;
+  }
+
+  /** A training Job found on the cluster: its state and the spec it trains. */
+  public record SubmittedRun(TrainingJobStatus status, TrainingSpec spec) {}
 
   /** The current state of a run, if its Job exists. */
   public Optional<TrainingJobStatus> status(String runId) {

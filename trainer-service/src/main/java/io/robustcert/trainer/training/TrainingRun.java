@@ -4,6 +4,7 @@ import io.robustcert.v1.CheckpointRef;
 import io.robustcert.v1.CheckpointSummary;
 import io.robustcert.v1.TrainingProgress;
 import io.robustcert.v1.TrainingResult;
+import io.robustcert.v1.TrainingSpec;
 import io.robustcert.v1.TrainingState;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,15 +19,17 @@ public final class TrainingRun {
 
     private final String id;
     private final TrainingPlan plan;
+    private final TrainingSpec spec;
     private final List<Consumer<TrainingProgress>> watchers = new CopyOnWriteArrayList<>();
     private final List<CheckpointSummary> checkpoints = new ArrayList<>();
     private TrainingProgress progress;
     private String failure;
     private volatile boolean cancelRequested;
 
-    TrainingRun(String id, TrainingPlan plan) {
+    TrainingRun(String id, TrainingPlan plan, TrainingSpec spec) {
         this.id = id;
         this.plan = plan;
+        this.spec = spec;
         this.progress = TrainingProgress.newBuilder().setTrainingId(id).setState(TrainingState.TRAINING_STATE_QUEUED).build();
     }
 
@@ -36,6 +39,11 @@ public final class TrainingRun {
 
     public TrainingPlan plan() {
         return plan;
+    }
+
+    /** The validated request this run trains (what a Kubernetes Job carries). */
+    public TrainingSpec spec() {
+        return spec;
     }
 
     public synchronized TrainingProgress progress() {
@@ -89,7 +97,8 @@ public final class TrainingRun {
         watchers.remove(watcher);
     }
 
-    void started() {
+    /** Marks the run as training (the executor's report). */
+    public void started() {
         update(progress.toBuilder().setState(TrainingState.TRAINING_STATE_RUNNING).build());
     }
 
@@ -97,15 +106,29 @@ public final class TrainingRun {
         update(progress.toBuilder().setEpoch(epoch).setStep(step).setCurrentEpsilon(epsilon).setLoss(loss).build());
     }
 
-    void checkpoint(CheckpointRef ref, int epoch, long step) {
+    /**
+     * Records a checkpoint written by this run. A checkpoint already recorded (an announcement heard twice)
+     * changes nothing; one heard after the run ended is still listed.
+     */
+    public void checkpoint(CheckpointRef ref, int epoch, long step) {
+        TrainingProgress next;
         synchronized (this) {
+            if (checkpoints.stream().anyMatch(c -> c.getCheckpoint().getCheckpointId().equals(ref.getCheckpointId()))) {
+                return;
+            }
             checkpoints.add(CheckpointSummary.newBuilder().setCheckpoint(ref).setTrainingId(id).setEpoch(epoch).setStep(step).build());
+            next = progress.toBuilder().setLastCheckpoint(ref).setEpoch(Math.max(progress.getEpoch(), epoch))
+                    .setStep(Math.max(progress.getStep(), step)).build();
         }
-        update(progress.toBuilder().setLastCheckpoint(ref).build());
+        update(next);
     }
 
-    void finished(TrainingState state, String why) {
+    /** Records how the run ended; {@code why} explains a failure. Nothing changes after the first end. */
+    public void finished(TrainingState state, String why) {
         synchronized (this) {
+            if (terminal(progress.getState())) {
+                return;
+            }
             failure = why;
         }
         update(progress.toBuilder().setState(state).build());

@@ -4,23 +4,22 @@ import io.robustcert.v1.CheckpointSummary;
 import io.robustcert.v1.StartSweepRequest;
 import io.robustcert.v1.TrainingMethod;
 import io.robustcert.v1.TrainingSpec;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
- * The runs and sweeps of this instance (in memory: they are forgotten on restart; their checkpoints stay
- * in the store and on the topic). Runs are trained one after another on one worker thread: on a CPU
- * machine two runs at once would only share the same cores.
+ * The runs and sweeps of this instance, trained by the configured {@link RunExecutor}: locally one after
+ * another, or as Kubernetes Jobs. Kept in memory: local runs are forgotten on restart (their checkpoints stay
+ * in the store and on the topic); Kubernetes runs are adopted again from their Jobs at start-up.
  */
 @ApplicationScoped
 public class TrainingRuns {
@@ -28,21 +27,28 @@ public class TrainingRuns {
     static final int MAX_SWEEP_RUNS = 256;
     private static final Pattern UUID_FORM = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
+    private static final Logger LOG = Logger.getLogger(TrainingRuns.class);
+
     private final TrainingSpecReader reader;
-    private final LocalTraining training;
+    private final RunExecutor executor;
     private final Map<String, TrainingRun> runs = new ConcurrentHashMap<>();
     private final Map<String, Sweep> sweeps = new ConcurrentHashMap<>();
     private final Map<String, String> byRequestId = new ConcurrentHashMap<>();
     private final List<TrainingRun> order = new ArrayList<>();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "training-worker");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Sweeps adopted at start-up, gathered until every run of theirs is known. */
+    private final Map<String, List<TrainingRun>> adoptedSweeps = new LinkedHashMap<>();
 
-    public TrainingRuns(TrainingSpecReader reader, LocalTraining training) {
+    public TrainingRuns(TrainingSpecReader reader, RunExecutor executor) {
         this.reader = reader;
-        this.training = training;
+        this.executor = executor;
+        synchronized (this) {
+            executor.start(this::adopt);
+            adoptedSweeps.forEach((id, members) -> {
+                members.sort(Comparator.comparing(TrainingRun::id));
+                sweeps.put(id, new Sweep(id, members));
+            });
+            adoptedSweeps.clear();
+        }
     }
 
     /** Queues one run; a repeated request id returns the run it started. */
@@ -52,9 +58,15 @@ public class TrainingRuns {
         if (earlier.isPresent()) {
             return earlier.get();
         }
-        TrainingRun run = new TrainingRun("training-" + UUID.randomUUID(), reader.read(spec, "spec."));
+        TrainingRun run = new TrainingRun("training-" + UUID.randomUUID(), reader.read(spec, "spec."), spec);
+        register(run);
+        try {
+            executor.execute(run);
+        } catch (RunNotStartedException e) {
+            forget(List.of(run));
+            throw e;
+        }
         remember(requestId, run.id());
-        submit(run);
         return run;
     }
 
@@ -86,14 +98,20 @@ public class TrainingRuns {
             for (double e : epsilons) {
                 for (long s : seeds) {
                     TrainingSpec spec = base.toBuilder().setMethod(m).setEpsilon(e).setSeed(s).build();
-                    grid.add(new TrainingRun("training-" + UUID.randomUUID(), reader.read(spec, "base.")));
+                    grid.add(new TrainingRun("training-" + UUID.randomUUID(), reader.read(spec, "base."), spec));
                 }
             }
         }
         Sweep sweep = new Sweep("sweep-" + UUID.randomUUID(), grid);
+        grid.forEach(this::register);
+        try {
+            executor.executeSweep(sweep.id(), grid);
+        } catch (RunNotStartedException e) {
+            forget(grid);
+            throw e;
+        }
         sweeps.put(sweep.id(), sweep);
         remember(request.getRequestId(), sweep.id());
-        grid.forEach(this::submit);
         return sweep;
     }
 
@@ -130,17 +148,34 @@ public class TrainingRuns {
         }
     }
 
-    private void submit(TrainingRun run) {
-        runs.put(run.id(), run);
-        order.add(run);
-        worker.submit(() -> training.run(run));
+    /** Asks each run to stop (through its executor: a Kubernetes run's Job is deleted). */
+    public void cancel(List<TrainingRun> targets) {
+        targets.forEach(executor::cancel);
     }
 
-    /** Stops the running run after its batch and lets the queued ones end as cancelled. */
-    @PreDestroy
-    void shutdown() throws InterruptedException {
-        runs.values().forEach(TrainingRun::requestCancel);
-        worker.shutdown();
-        worker.awaitTermination(30, TimeUnit.SECONDS);
+    private void register(TrainingRun run) {
+        runs.put(run.id(), run);
+        order.add(run);
+    }
+
+    private void forget(List<TrainingRun> gone) {
+        gone.forEach(r -> runs.remove(r.id()));
+        order.removeAll(gone);
+    }
+
+    /** A run that exists from before this instance (a Kubernetes Job), if its spec is still valid here. */
+    private Optional<TrainingRun> adopt(RunExecutor.ExistingRun existing) {
+        TrainingRun run;
+        try {
+            run = new TrainingRun(existing.runId(), reader.read(existing.spec(), "spec."), existing.spec());
+        } catch (InvalidRequestException e) {
+            LOG.warnf("run %s is not adopted: its spec is not valid here (%s)", existing.runId(), e.getMessage());
+            return Optional.empty();
+        }
+        register(run);
+        if (existing.sweepId() != null) {
+            adoptedSweeps.computeIfAbsent(existing.sweepId(), k -> new ArrayList<>()).add(run);
+        }
+        return Optional.of(run);
     }
 }

@@ -15,16 +15,24 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.robustcert.v1.AttackSpec;
+import io.robustcert.v1.BoundMethod;
+import io.robustcert.v1.DatasetSlice;
+import io.robustcert.v1.EvaluationPlan;
+import io.robustcert.v1.TrainingMethod;
+import io.robustcert.v1.TrainingSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,32 +42,38 @@ class TrainingJobsTest {
   private static final String NAMESPACE = "robustcert";
   /** The pod template the manifests deploy (module-relative path: Maven runs tests in trainer-service/). */
   private static final Path TEMPLATE = Path.of("../k8s/base/trainer/job-podtemplate.yaml");
-  private static final EvaluationPlan PLAN = new EvaluationPlan("test", List.of(0.1, 0.3), List.of("ibp", "crown-ibp"), "pgd-40");
-  private static final TrainingRequest REQUEST =
-      new TrainingRequest("crown-ibp", 0.3, 7, "mnist", 5, "/var/lib/robustcert/checkpoints", PLAN);
+  /** Every field set, a seed above Long.MAX_VALUE and an ε with no short decimal form: all must survive. */
+  static final TrainingSpec SPEC = TrainingSpec.newBuilder().setArchitectureJson("mnist_small")
+      .setDataset(DatasetSlice.newBuilder().setDataset("mnist").setSplit("train").setCount(6000))
+      .setMethod(TrainingMethod.TRAINING_METHOD_CROWN_IBP).setEpsilon(2.0 / 255).setEpochs(5).setBatchSize(128)
+      .setLearningRate(5e-4).setSeed(-7L).setWarmupEpochs(1).setRampEpochs(3).setCheckpointEveryEpochs(1)
+      .setEvaluationPlan(EvaluationPlan.newBuilder().setDataset(DatasetSlice.newBuilder().setDataset("mnist")
+          .setSplit("test").setCount(500)).addEpsilons(0.1).addEpsilons(0.3)
+          .addMethods(BoundMethod.BOUND_METHOD_IBP).addMethods(BoundMethod.BOUND_METHOD_CROWN_IBP)
+          .setAttack(AttackSpec.newBuilder().setPreset(AttackSpec.Preset.PRESET_SPEC_EVALUATION)))
+      .build();
 
   KubernetesClient client;
   private TrainingJobs jobs;
-  private final AtomicInteger nextId = new AtomicInteger();
 
   @BeforeEach
   void deployTemplate() throws Exception {
     PodTemplate template = client.getKubernetesSerialization().unmarshal(Files.readString(TEMPLATE), PodTemplate.class);
     client.v1().podTemplates().inNamespace(NAMESPACE).resource(template).create();
-    jobs = new TrainingJobs(client, TrainingJobSettings.defaults(NAMESPACE), () -> "id" + nextId.incrementAndGet());
+    jobs = new TrainingJobs(client, TrainingJobSettings.defaults(NAMESPACE));
   }
 
   @Test
-  void aRunBecomesAJobFromThePodTemplateWithItsRequest() throws Exception {
-    String runId = jobs.submit(REQUEST);
-    assertEquals("train-id1", runId);
+  void aRunBecomesAJobFromThePodTemplateWithItsWholeSpec() throws Exception {
+    String runId = "train-id1";
+    jobs.submit(runId, null, SPEC);
     Job job = client.batch().v1().jobs().inNamespace(NAMESPACE).withName(runId).get();
     assertNotNull(job);
     assertEquals(Map.of("app.kubernetes.io/name", "trainer-job", "app.kubernetes.io/component", "trainer-job",
         TrainingJobFactory.MANAGED_BY, TrainingJobFactory.MANAGER, TrainingJobFactory.RUN_ID, runId,
         TrainingJobFactory.METHOD, "crown-ibp"), job.getMetadata().getLabels());
-    assertEquals("0.3", job.getMetadata().getAnnotations().get(TrainingJobFactory.EPSILON));
-    assertEquals("7", job.getMetadata().getAnnotations().get(TrainingJobFactory.SEED));
+    assertEquals(Double.toString(2.0 / 255), job.getMetadata().getAnnotations().get(TrainingJobFactory.EPSILON));
+    assertEquals("18446744073709551609", job.getMetadata().getAnnotations().get(TrainingJobFactory.SEED));
     assertEquals(3, job.getSpec().getBackoffLimit());
     assertEquals(86_400, job.getSpec().getTtlSecondsAfterFinished());
 
@@ -73,35 +87,47 @@ class TrainingJobsTest {
     assertEquals(new Quantity("8Gi"), trainer.getResources().getLimits().get("memory"));
     assertEquals(Boolean.TRUE, trainer.getSecurityContext().getReadOnlyRootFilesystem());
     assertEquals(runId, env(trainer, TrainingJobFactory.ENV_RUN_ID));
-    assertEquals(REQUEST, TrainingJobFactory.readRequest(env(trainer, TrainingJobFactory.ENV_REQUEST)));
+    assertEquals(SPEC, TrainingJobFactory.readSpec(env(trainer, TrainingJobFactory.ENV_SPEC)));
     assertEquals("robustcert-trainer", trainer.getEnv().stream().filter(e -> e.getName().equals("KAFKA_SASL_JAAS_CONFIG"))
         .findFirst().orElseThrow().getValueFrom().getSecretKeyRef().getName(), "the Kafka credentials stay");
   }
 
   @Test
-  void aSweepIsTheWholeGridOneJobEach() throws Exception {
-    SweepRequest sweep = new SweepRequest(List.of("ibp", "crown-ibp"), List.of(0.1, 0.3), List.of(1L, 2L), "mnist", 3,
-        "/var/lib/robustcert/checkpoints", null);
-    SweepSubmission submission = jobs.submitSweep(sweep);
-    assertEquals("sweep-id1", submission.sweepId());
-    assertEquals(8, submission.runIds().size());
-    List<Job> created = client.batch().v1().jobs().inNamespace(NAMESPACE)
-        .withLabel(TrainingJobFactory.SWEEP_ID, submission.sweepId()).list().getItems();
-    assertEquals(8, created.size());
-    Set<TrainingRequest> requests = new HashSet<>();
-    for (Job job : created) {
-      requests.add(TrainingJobFactory.readRequest(env(job.getSpec().getTemplate().getSpec().getContainers().get(0),
-          TrainingJobFactory.ENV_REQUEST)));
+  void aSweepIsOneJobPerRunUnderTheSweepsLabel() throws Exception {
+    Map<String, TrainingSpec> runs = new LinkedHashMap<>();
+    for (int i = 0; i < 4; i++) {
+      runs.put("sweep-id1-" + i, SPEC.toBuilder().setSeed(i).build());
     }
-    assertEquals(Set.copyOf(sweep.runs()), requests, "every (method, ε, seed) exactly once");
-    assertEquals(8, jobs.sweepStatus(submission.sweepId()).size());
-    assertTrue(jobs.sweepStatus(submission.sweepId()).stream().allMatch(s -> s.phase() == TrainingPhase.PENDING));
+    jobs.submitSweep("sweep-id1", runs);
+    List<Job> created = client.batch().v1().jobs().inNamespace(NAMESPACE)
+        .withLabel(TrainingJobFactory.SWEEP_ID, "sweep-id1").list().getItems();
+    assertEquals(4, created.size());
+    Map<String, TrainingSpec> carried = new HashMap<>();
+    for (Job job : created) {
+      carried.put(job.getMetadata().getName(), TrainingJobFactory.readSpec(
+          env(job.getSpec().getTemplate().getSpec().getContainers().get(0), TrainingJobFactory.ENV_SPEC)));
+    }
+    assertEquals(runs, carried, "every run's own spec");
+    assertEquals(4, jobs.sweepStatus("sweep-id1").size());
+    assertTrue(jobs.sweepStatus("sweep-id1").stream().allMatch(s -> s.phase() == TrainingPhase.PENDING));
+    assertEquals(runs.keySet(), jobs.submitted().stream().map(r -> r.status().runId()).collect(Collectors.toSet()));
+    assertTrue(jobs.submitted().stream().allMatch(r -> "sweep-id1".equals(r.status().sweepId())
+        && r.spec().equals(runs.get(r.status().runId()))), "found again with their specs");
+  }
+
+  @Test
+  void aSpecIsReadBackStrictly() {
+    InvalidProtocolBufferException e = assertThrows(InvalidProtocolBufferException.class,
+        () -> TrainingJobFactory.readSpec("{\"epsilon\": 0.1, \"learningRat\": 0.001}"));
+    assertTrue(e.getMessage().contains("learningRat"), e.getMessage());
+    assertThrows(InvalidProtocolBufferException.class, () -> TrainingJobFactory.readSpec("{\"method\": \"SGD\"}"));
   }
 
   @Test
   void theWatchRelaysEachPhaseOnce() throws Exception {
     BlockingQueue<TrainingJobStatus> statuses = new LinkedBlockingQueue<>();
-    String runId = jobs.submit(REQUEST);
+    String runId = "train-id1";
+    jobs.submit(runId, null, SPEC);
     Watch watch = jobs.watchRun(runId, statuses::add);
     try {
       assertEquals(TrainingPhase.PENDING, next(statuses).phase());
@@ -123,7 +149,8 @@ class TrainingJobsTest {
   @Test
   void aFailedJobIsRelayedWithItsReason() throws Exception {
     BlockingQueue<TrainingJobStatus> statuses = new LinkedBlockingQueue<>();
-    String runId = jobs.submit(REQUEST);
+    String runId = "train-id1";
+    jobs.submit(runId, null, SPEC);
     Watch watch = jobs.watch(statuses::add);
     try {
       assertEquals(TrainingPhase.PENDING, next(statuses).phase());
@@ -143,28 +170,31 @@ class TrainingJobsTest {
   @Test
   void cancellingDeletesTheJobsAndIsRelayed() throws Exception {
     BlockingQueue<TrainingJobStatus> statuses = new LinkedBlockingQueue<>();
-    SweepSubmission sweep = jobs.submitSweep(new SweepRequest(List.of("ibp"), List.of(0.1, 0.2, 0.3), List.of(0L),
-        "mnist", 1, "/var/lib/robustcert/checkpoints", null));
-    String other = jobs.submit(REQUEST);
-    Watch watch = jobs.watchSweep(sweep.sweepId(), statuses::add);
+    List<String> runIds = List.of("sweep-id1-0", "sweep-id1-1", "sweep-id1-2");
+    Map<String, TrainingSpec> runs = new LinkedHashMap<>();
+    runIds.forEach(id -> runs.put(id, SPEC));
+    jobs.submitSweep("sweep-id1", runs);
+    String other = "train-id2";
+    jobs.submit(other, null, SPEC);
+    Watch watch = jobs.watchSweep("sweep-id1", statuses::add);
     try {
       for (int i = 0; i < 3; i++) {
         assertEquals(TrainingPhase.PENDING, next(statuses).phase());
       }
-      assertTrue(jobs.cancel(sweep.runIds().get(0)));
+      assertTrue(jobs.cancel(runIds.get(0)));
       TrainingJobStatus cancelled = next(statuses);
-      assertEquals(sweep.runIds().get(0), cancelled.runId());
+      assertEquals(runIds.get(0), cancelled.runId());
       assertEquals(TrainingPhase.CANCELLED, cancelled.phase());
-      assertEquals(sweep.sweepId(), cancelled.sweepId());
-      assertEquals(2, jobs.cancelSweep(sweep.sweepId()));
+      assertEquals("sweep-id1", cancelled.sweepId());
+      assertEquals(2, jobs.cancelSweep("sweep-id1"));
       Set<String> rest = Set.of(next(statuses).runId(), next(statuses).runId());
-      assertEquals(Set.copyOf(sweep.runIds().subList(1, 3)), rest);
+      assertEquals(Set.copyOf(runIds.subList(1, 3)), rest);
     } finally {
       watch.close();
     }
-    assertFalse(jobs.cancel(sweep.runIds().get(0)), "already gone");
+    assertFalse(jobs.cancel(runIds.get(0)), "already gone");
     assertTrue(jobs.status(other).isPresent(), "a run outside the sweep is untouched");
-    assertTrue(jobs.status(sweep.runIds().get(1)).isEmpty());
+    assertTrue(jobs.status(runIds.get(1)).isEmpty());
   }
 
   @Test
@@ -179,19 +209,9 @@ class TrainingJobsTest {
   }
 
   @Test
-  void invalidRequestsCreateNothingAndNameEveryBadField() {
-    TrainingRequest bad = new TrainingRequest("CROWN IBP", Double.NaN, 1, "", 0, "/var/lib/../etc",
-        new EvaluationPlan("test", List.of(-0.1), List.of(), "pgd-40"));
-    InvalidTrainingRequestException e = assertThrows(InvalidTrainingRequestException.class, () -> jobs.submit(bad));
-    assertEquals(List.of("method", "epsilon", "dataset", "epochs", "checkpoint_store", "evaluation_plan.epsilons[0]",
-        "evaluation_plan.bound_methods"), e.violations().stream().map(FieldViolation::field).toList());
-    assertTrue(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems().isEmpty());
-  }
-
-  @Test
   void aMissingPodTemplateIsAClearError() {
     client.v1().podTemplates().inNamespace(NAMESPACE).withName("robustcert-trainer-job").delete();
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> jobs.submit(REQUEST));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> jobs.submit("train-id1", null, SPEC));
     assertEquals("PodTemplate robustcert-trainer-job not found in namespace robustcert (apply the k8s overlay first)",
         e.getMessage());
   }
@@ -199,8 +219,8 @@ class TrainingJobsTest {
   @Test
   void aTemplateWithoutTheTrainingContainerIsAClearError() {
     TrainingJobs other = new TrainingJobs(client, new TrainingJobSettings(NAMESPACE, "robustcert-trainer-job", "learner",
-        1, 60, null), () -> "x");
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.submit(REQUEST));
+        1, 60, null));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.submit("x", null, SPEC));
     assertEquals("PodTemplate robustcert-trainer-job has no container named learner", e.getMessage());
   }
 
