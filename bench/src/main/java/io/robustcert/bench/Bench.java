@@ -79,6 +79,7 @@ public final class Bench {
         settings.put("seed", o.seed());
         settings.put("mode", o.fork() ? "fork: one fresh JVM per model/task" : "in-process: one JVM for all tasks");
         settings.put("gc_growth_mib", o.gcGrowthMib());
+        settings.put("micro_batch", o.microBatch());
         settings.put("wait_idle_s", o.waitIdleS());
         settings.put("env", envSubset());
         report.put("settings", settings);

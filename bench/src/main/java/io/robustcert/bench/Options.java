@@ -21,9 +21,11 @@ import java.util.List;
  * @param seed        seed of weights, inputs and labels
  * @param waitIdleS   before each run, wait up to this many seconds for the other processes to leave the CPUs idle
  * @param worker      internal: this JVM is a child that runs one model/task and prints its result
+ * @param microBatch  training tasks compute their step this many samples at a time (0: the whole batch)
  */
 public record Options(List<String> models, List<String> tasks, int repeats, int warmup, Path out, Path torchScript,
-                      String python, boolean torch, boolean fork, long gcGrowthMib, long seed, int waitIdleS, boolean worker) {
+                      String python, boolean torch, boolean fork, long gcGrowthMib, long seed, int waitIdleS, boolean worker,
+                      int microBatch) {
 
     public static final List<String> ALL_MODELS = List.of("mnist_small", "mnist_medium");
     public static final List<String> ALL_TASKS = List.of("forward", "ibp", "crown_ibp", "train_ibp", "train_crown_ibp", "pgd40");
@@ -42,6 +44,7 @@ public record Options(List<String> models, List<String> tasks, int repeats, int 
               --gc-growth-mib N    System.gc() between repeats once RSS grew by N MiB in the task (default 256)
               --seed N             seed of weights, inputs and labels (default 20240601)
               --wait-idle S        before each run wait up to S s until other processes leave the CPUs idle (default 0)
+              --micro-batch N      training tasks: the batch's loss and gradient N samples at a time (default 0: at once)
             Threads come from OMP_NUM_THREADS (default 2), for both Java and PyTorch.
             """.formatted(ALL_MODELS, ALL_TASKS);
 
@@ -60,6 +63,7 @@ public record Options(List<String> models, List<String> tasks, int repeats, int 
         long seed = 20240601L;
         int waitIdle = 0;
         boolean worker = false;
+        int microBatch = 0;
         List<String> rest = new ArrayList<>(Arrays.asList(args));
         for (int i = 0; i < rest.size(); i++) {
             String a = rest.get(i);
@@ -80,7 +84,7 @@ public record Options(List<String> models, List<String> tasks, int repeats, int 
                 case "--fork" -> fork = true;
                 case "--worker" -> worker = true;
                 case "--repeats", "--warmup", "--models", "--tasks", "--out", "--torch-script", "--python",
-                        "--gc-growth-mib", "--seed", "--wait-idle" -> {
+                        "--gc-growth-mib", "--seed", "--wait-idle", "--micro-batch" -> {
                     if (value == null) {
                         if (i + 1 >= rest.size()) {
                             throw new IllegalArgumentException(name + " needs a value");
@@ -98,20 +102,21 @@ public record Options(List<String> models, List<String> tasks, int repeats, int 
                         case "--gc-growth-mib" -> gcGrowth = positive(name, value, 0);
                         case "--seed" -> seed = Long.parseLong(value);
                         case "--wait-idle" -> waitIdle = positive(name, value, 0);
+                        case "--micro-batch" -> microBatch = positive(name, value, 0);
                         default -> throw new AssertionError(name);
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
             }
         }
-        return new Options(models, tasks, repeats, warmup, out, script, python, torch, fork, gcGrowth, seed, waitIdle, worker);
+        return new Options(models, tasks, repeats, warmup, out, script, python, torch, fork, gcGrowth, seed, waitIdle, worker, microBatch);
     }
 
     /** The arguments that make a child JVM run {@code model}/{@code task} with these settings. */
     public List<String> workerArgs(String model, String task) {
         return List.of("--worker", "--models", model, "--tasks", task, "--repeats", Integer.toString(repeats),
                 "--warmup", Integer.toString(warmup), "--gc-growth-mib", Long.toString(gcGrowthMib),
-                "--seed", Long.toString(seed));
+                "--seed", Long.toString(seed), "--micro-batch", Integer.toString(microBatch));
     }
 
     private static int positive(String name, String value, int min) {

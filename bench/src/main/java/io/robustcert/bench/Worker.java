@@ -93,8 +93,8 @@ public final class Worker {
             case "ibp" -> () -> ibp.compute(net, x, labels, ball, Precision.FAST);
             case "crown_ibp" -> () -> crown.compute(net, x, labels, ball, Precision.FAST);
             case "pgd40" -> () -> pgd.attack(net, x, labels);
-            case "train_ibp" -> trainingStep(net, new IbpTraining(), x, labels);
-            case "train_crown_ibp" -> trainingStep(net, new CrownIbpTraining(), x, labels);
+            case "train_ibp" -> trainingStep(net, new IbpTraining(), x, labels, o.microBatch());
+            case "train_crown_ibp" -> trainingStep(net, new CrownIbpTraining(), x, labels, o.microBatch());
             default -> throw new IllegalArgumentException("unknown task " + task);
         };
 
@@ -153,13 +153,14 @@ public final class Worker {
     /**
      * The reference's train_ibp / train_crown_ibp: the robust cross-entropy of IBP (or CROWN-IBP, β = 1)
      * margins at ε = 0.1 on a fixed batch, its gradient, an Adam step at lr 1e-3; the loss is the check.
+     * With {@code microBatch} > 0 the same step is computed that many samples at a time (less memory).
      */
-    static Supplier<Object> trainingStep(Network net, TrainingMethod method, INDArray x, int[] labels) {
+    static Supplier<Object> trainingStep(Network net, TrainingMethod method, INDArray x, int[] labels, int microBatch) {
         TrainableModel model = TrainableModel.of(net);
         Adam adam = Adam.withDefaults(model.parameters(), 0);
         Batch batch = new Batch(x.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), labels, new int[labels.length]);
         LossSettings settings = new LossSettings(EPSILON, 1.0, 0.0, InputDomain.UNIT, new java.util.SplittableRandom(1));
-        return () -> TrainingStep.run(model, adam, method, batch, settings, 1e-3, g -> { });
+        return () -> TrainingStep.run(model, adam, method, batch, settings, 1e-3, microBatch, g -> { });
     }
 
     /**

@@ -27,6 +27,7 @@ public final class Workspaces {
     private static final String BOUNDS = "robustcert-bounds";
     private static final String SCRATCH = "robustcert-scratch";
     private static final String STEP = "robustcert-step";
+    private static final String MICRO = "robustcert-micro-batch";
     private static final WorkspaceConfiguration CONFIG = WorkspaceConfiguration.builder()
             .initialSize(0)
             .overallocationLimit(0.02)
@@ -62,6 +63,22 @@ public final class Workspaces {
             throw new IllegalStateException("scratch scopes do not nest: the inner one would empty the outer one");
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, SCRATCH)) {
+            return computation.get();
+        }
+    }
+
+    /**
+     * Runs the loss and gradient of one slice of a batch with its temporaries in the thread's micro-batch
+     * workspace, emptied when it returns (the slices of one batch run one after another). It may run inside
+     * {@link #scratch} (a smoothness probe's tape, sliced too) but not inside itself. Only plain Java values
+     * may leave it; results are accumulated into arrays allocated outside it.
+     */
+    @SuppressWarnings("try")
+    public static <T> T microBatch(Supplier<T> computation) {
+        if (Nd4j.getWorkspaceManager().checkIfWorkspaceExistsAndActive(MICRO)) {
+            throw new IllegalStateException("micro-batch scopes do not nest");
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, MICRO)) {
             return computation.get();
         }
     }

@@ -44,8 +44,14 @@ public final class SmoothnessProbe {
      */
     public static Measures measure(long step, TrainingMethod method, TrainableModel model, List<INDArray> gradient,
                                    Batch batch, LossSettings settings, double maxEpsilon, double lr) {
+        return measure(step, method, model, gradient, batch, settings, maxEpsilon, lr, 0);
+    }
+
+    /** The same with every loss and gradient computed {@code microBatch} samples at a time (0: all at once). */
+    public static Measures measure(long step, TrainingMethod method, TrainableModel model, List<INDArray> gradient,
+                                   Batch batch, LossSettings settings, double maxEpsilon, double lr, int microBatch) {
         double atMax = Workspaces.scratch(() -> TrainingStep.lossAndGradients(model, method, model.parameters(), batch,
-                settings.withEpsilon(maxEpsilon).withKappa(0), null));
+                settings.withEpsilon(maxEpsilon).withKappa(0), microBatch, null));
         double[] losses = new double[LAMBDAS.length];
         double[] diffs = new double[LAMBDAS.length];
         double[] cosines = new double[LAMBDAS.length];
@@ -62,7 +68,7 @@ public final class SmoothnessProbe {
                     moved.add(model.parameters().get(k).sub(gradient.get(k).mul(lambda * lr)));
                 }
                 List<INDArray> g2 = new ArrayList<>();
-                double loss = TrainingStep.lossAndGradients(model, method, moved, batch, settings, g2);
+                double loss = TrainingStep.lossAndGradients(model, method, moved, batch, settings, microBatch, g2);
                 double dot = 0;
                 double n1 = 0;
                 double n2 = 0;

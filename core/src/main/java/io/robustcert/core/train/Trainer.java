@@ -126,9 +126,10 @@ public final class Trainer {
 
     private double step(TrainingState state, TrainingMethod m, Batch batch, LossSettings settings, double lr,
                         List<SmoothnessProbe.Measures> probes, long step) {
-        return TrainingStep.run(state.model(), state.optimizer(), m, batch, settings, lr, gradients -> {
+        return TrainingStep.run(state.model(), state.optimizer(), m, batch, settings, lr, config.microBatch(), gradients -> {
             if (probes != null) {
-                probes.add(SmoothnessProbe.measure(step, m, state.model(), gradients, batch, settings, config.epsilon(), lr));
+                probes.add(SmoothnessProbe.measure(step, m, state.model(), gradients, batch, settings, config.epsilon(), lr,
+                        config.microBatch()));
             }
         });
     }

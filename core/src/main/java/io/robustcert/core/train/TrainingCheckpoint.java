@@ -92,6 +92,12 @@ public final class TrainingCheckpoint {
         Map<String, String> now = config.settings();
         saved.remove("epochs");
         now.remove("epochs");
+        // A setting added after the state was written (micro_batch) counts as having had its default then.
+        now.forEach((k, v) -> {
+            if (!saved.containsKey(k) && v.equals(TrainingConfig.defaultValue(k))) {
+                saved.put(k, v);
+            }
+        });
         if (!saved.equals(now)) {
             throw new ModelFormatException("the checkpoint was written with other settings; resume with the same ones "
                     + "(differences: " + differences(saved, now) + ")");
@@ -111,8 +117,10 @@ public final class TrainingCheckpoint {
 
     private static String differences(Map<String, String> a, Map<String, String> b) {
         List<String> d = new ArrayList<>();
-        for (String k : a.keySet()) {
-            if (!a.get(k).equals(b.get(k))) {
+        java.util.Set<String> keys = new java.util.TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        for (String k : keys) {
+            if (!java.util.Objects.equals(a.get(k), b.get(k))) {
                 d.add(k + " " + a.get(k) + " → " + b.get(k));
             }
         }

@@ -29,7 +29,8 @@ public final class TrainingConfig {
             "lr_milestones", "", "lr_factor", "0.1", "lr_every", "10", "epsilon", "0.1", "eval_epsilon", "",
             "eps_schedule", "linear", "schedule_start", "1", "schedule_length", "5", "beta_start", "1",
             "beta_final", "1", "kappa_start", "0", "kappa_final", "0", "bounded_input", "true", "seed", "2019",
-            "checkpoint_every", "1", "smoothness_every", "0", "flip", "false", "crop_padding", "0");
+            "checkpoint_every", "1", "smoothness_every", "0", "flip", "false", "crop_padding", "0",
+            "micro_batch", "0");
 
     private final Map<String, String> settings;
 
@@ -78,6 +79,7 @@ public final class TrainingConfig {
         nonNegative("train_limit");
         nonNegative("eval_limit");
         nonNegative("smoothness_every");
+        nonNegative("micro_batch");
         nonNegative("crop_padding");
         if (!(learningRate() > 0)) {
             throw new IllegalArgumentException("lr must be > 0, got " + get("lr"));
@@ -180,6 +182,19 @@ public final class TrainingConfig {
 
     public int checkpointEvery() {
         return integer("checkpoint_every");
+    }
+
+    /**
+     * Samples per slice when a step's loss and gradient are computed slice by slice (0: the whole batch at
+     * once): the same step in less memory, see {@link TrainingStep}.
+     */
+    public int microBatch() {
+        return integer("micro_batch");
+    }
+
+    /** The default of a setting, or null for an unknown key. */
+    public static String defaultValue(String key) {
+        return DEFAULTS.get(key);
     }
 
     public int smoothnessEvery() {

@@ -30,9 +30,18 @@ public final class TrainingStep {
      */
     public static double run(TrainableModel model, Adam optimizer, TrainingMethod method, Batch batch,
                              LossSettings settings, double lr, Consumer<List<INDArray>> beforeUpdate) {
+        return run(model, optimizer, method, batch, settings, lr, 0, beforeUpdate);
+    }
+
+    /**
+     * The same step with the loss and gradient computed {@code microBatch} samples at a time (0: all at once);
+     * see {@link #lossAndGradients(TrainableModel, TrainingMethod, List, Batch, LossSettings, int, List)}.
+     */
+    public static double run(TrainableModel model, Adam optimizer, TrainingMethod method, Batch batch,
+                             LossSettings settings, double lr, int microBatch, Consumer<List<INDArray>> beforeUpdate) {
         return Workspaces.compute(() -> {
             List<INDArray> gradients = new ArrayList<>();
-            double loss = lossAndGradients(model, method, model.parameters(), batch, settings, gradients);
+            double loss = lossAndGradients(model, method, model.parameters(), batch, settings, microBatch, gradients);
             beforeUpdate.accept(gradients);
             optimizer.step(gradients, lr);
             return loss;
@@ -46,6 +55,63 @@ public final class TrainingStep {
      */
     public static double lossAndGradients(TrainableModel model, TrainingMethod method, List<INDArray> parameters,
                                           Batch batch, LossSettings settings, List<INDArray> gradientOut) {
+        return lossAndGradients(model, method, parameters, batch, settings, 0, gradientOut);
+    }
+
+    /**
+     * The same, computed on slices of at most {@code microBatch} samples (0 or ≥ the batch size: the whole
+     * batch at once) whose losses and gradients are summed with weights slice size / batch size. Every
+     * method's loss is a mean over samples of a per-sample term (the bounds, slopes and the κ mix are per
+     * sample), so this is the batch's loss and gradient, up to float rounding; what it changes is memory:
+     * each slice's tape lives in a workspace emptied before the next one, so the peak is one slice's tape
+     * (a CROWN-IBP tape holds [samples × 9, neurons] coefficients per layer).
+     */
+    public static double lossAndGradients(TrainableModel model, TrainingMethod method, List<INDArray> parameters,
+                                          Batch batch, LossSettings settings, int microBatch, List<INDArray> gradientOut) {
+        if (microBatch < 0) {
+            throw new IllegalArgumentException("micro-batch size must be ≥ 0, got " + microBatch);
+        }
+        int n = batch.size();
+        if (microBatch == 0 || microBatch >= n) {
+            return onOneTape(model, method, parameters, batch, settings, gradientOut);
+        }
+        List<INDArray> sums = new ArrayList<>();
+        if (gradientOut != null) {
+            for (INDArray p : parameters) {
+                sums.add(Nd4j.zeros(p.dataType(), p.shape()));
+            }
+        }
+        double loss = 0;
+        for (int from = 0; from < n; from += microBatch) {
+            int to = Math.min(n, from + microBatch);
+            double weight = (double) (to - from) / n;
+            Batch slice = slice(batch, from, to);
+            loss += Workspaces.microBatch(() -> {
+                List<INDArray> g = gradientOut == null ? null : new ArrayList<>();
+                double l = onOneTape(model, method, parameters, slice, settings, g);
+                if (g != null) {
+                    for (int k = 0; k < g.size(); k++) {
+                        sums.get(k).addi(g.get(k).castTo(sums.get(k).dataType()).muli(weight));
+                    }
+                }
+                return l * weight;
+            });
+        }
+        if (gradientOut != null) {
+            gradientOut.addAll(sums);
+        }
+        return loss;
+    }
+
+    /** Samples [from, to) of a batch (a copy: the slice's tape may not keep views of the batch's memory). */
+    static Batch slice(Batch batch, int from, int to) {
+        INDArray inputs = batch.inputs().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to)).dup();
+        return new Batch(inputs, java.util.Arrays.copyOfRange(batch.labels(), from, to),
+                java.util.Arrays.copyOfRange(batch.indices(), from, to));
+    }
+
+    private static double onOneTape(TrainableModel model, TrainingMethod method, List<INDArray> parameters,
+                                    Batch batch, LossSettings settings, List<INDArray> gradientOut) {
         Tape tape = new Tape(DataType.FLOAT);
         List<Var> vars = TrainableModel.onTape(tape, parameters, gradientOut != null);
         Var loss = method.loss(tape, model, vars, batch, settings);

@@ -91,6 +91,41 @@ class TrainerTest {
         assertTrue(!last.smoothness().isEmpty() && last.smoothness().get(0).loss().length == 12);
     }
 
+    /**
+     * A state written before a setting existed (micro_batch, here stripped from the state's settings)
+     * resumes when the setting is at its default, and is refused when it is not.
+     */
+    @Test
+    void aStateWithoutANewerSettingResumesAtItsDefaultOnly() throws Exception {
+        Dataset train = data(64, 5);
+        TrainingConfig c = config("ibp", 2);
+        Trainer trainer = new Trainer(c, train, data(40, 6));
+        TrainingState one = run(trainer, trainer.start(), 1);
+        ByteArrayOutputStream model = new ByteArrayOutputStream();
+        ByteArrayOutputStream state = new ByteArrayOutputStream();
+        TrainingCheckpoint.write(one, c, train, model, state);
+        io.robustcert.core.io.Safetensors.Contents contents = io.robustcert.core.io.Safetensors.read(
+                new ByteArrayInputStream(state.toByteArray()), 1L << 30);
+        ObjectMapper json = new ObjectMapper();
+        Map<String, String> settings = json.readValue(contents.metadata().get("settings"),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
+        assertEquals("0", settings.remove("micro_batch"));
+        Map<String, String> meta = new java.util.LinkedHashMap<>(contents.metadata());
+        meta.put("settings", json.writeValueAsString(settings));
+        ByteArrayOutputStream older = new ByteArrayOutputStream();
+        io.robustcert.core.io.Safetensors.writeF32(older, contents.tensors(), meta);
+
+        TrainingState resumed = TrainingCheckpoint.read(trainer, c, new ByteArrayInputStream(model.toByteArray()),
+                new ByteArrayInputStream(older.toByteArray()));
+        assertEquals(1, resumed.epochsDone());
+        TrainingConfig sliced = TrainingConfig.of(null, List.of(c.settings(), Map.of("micro_batch", "8")));
+        io.robustcert.core.io.ModelFormatException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.robustcert.core.io.ModelFormatException.class, () -> TrainingCheckpoint.read(new Trainer(sliced, train,
+                        data(40, 6)), sliced, new ByteArrayInputStream(model.toByteArray()),
+                        new ByteArrayInputStream(older.toByteArray())));
+        assertTrue(e.getMessage().contains("micro_batch"), e.getMessage());
+    }
+
     @Test
     void ibpTrainingLearnsTheSyntheticTask() {
         Dataset train = data(192, 3);
