@@ -259,6 +259,64 @@ class FlowTest {
                 l -> !l.isEmpty(), WAIT).size());
     }
 
+    /**
+     * A plan with shard_size: the checkpoint becomes shard work items, each certified on its own, and the
+     * report over the shards' results (the attack arriving shard by shard too) equals core's whole evaluation.
+     */
+    @Test
+    void aShardedCheckpointGivesOneCertificatePerShardAndTheWholeReport() throws Exception {
+        CheckpointRef ref = write(model);
+        String id = ref.getCheckpointId();
+        int size = 25;
+        probe().send(Topics.CHECKPOINTS, id, CheckpointCreated.newBuilder()
+                .setMeta(EventMeta.newBuilder().setEventId(UUID.randomUUID().toString()).setProducer("test"))
+                .setCheckpoint(ref).setTrainingId("run-" + id).setEpoch(1).setTrainingEpsilon(EPS)
+                .setPlan(EvaluationPlan.newBuilder().setDataset(SLICE).setShardSize(size)).build().toByteArray());
+        for (int shard = 0; shard < 3; shard++) {
+            io.robustcert.v1.EvaluationShardRequested item = probe().await(Topics.CERTIFICATION_SHARDS, id + "/" + shard,
+                    io.robustcert.v1.EvaluationShardRequested::parseFrom, l -> !l.isEmpty(), WAIT).get(0);
+            assertEquals(shard, item.getShard().getShardIndex(), "work item keyed checkpoint/shard");
+            assertEquals(List.of(EPS), item.getPlan().getEpsilonsList(), "the plan travels with its defaults filled in");
+            assertEquals(2, item.getPlan().getMethodsCount());
+        }
+
+        List<CertificationCompleted> certs = certificates(id, 6);
+        assertEquals(6, certs.size(), "two methods × three shards, once each");
+        for (CertificationCompleted c : certs) {
+            String label = c.getMethod() == BoundMethod.BOUND_METHOD_IBP ? "ibp" : "crown-ibp";
+            ShardRef s = c.getShard();
+            assertEquals(3, s.getShardCount());
+            assertEquals(s.getShardIndex() * size, s.getStartIndex());
+            assertEquals(Math.min(size, N - s.getStartIndex()), c.getVerifiedCount());
+            for (int i = 0; i < c.getVerifiedCount(); i++) {
+                assertEquals(expected.samples().get(s.getStartIndex() + i).verifiedBy().get(label), c.getVerified(i),
+                        label + " sample " + (s.getStartIndex() + i));
+            }
+        }
+        for (int shard = 0; shard < 3; shard++) {
+            int start = shard * size;
+            int count = Math.min(size, N - start);
+            AttackCompleted.Builder a = AttackCompleted.newBuilder()
+                    .setMeta(EventMeta.newBuilder().setEventId(UUID.randomUUID().toString()).setProducer("test"))
+                    .setShard(ShardRef.newBuilder().setCheckpointId(id).setShardIndex(shard).setShardCount(3)
+                            .setStartIndex(start).setCount(count))
+                    .setDataset(SLICE).setEpsilon(EPS);
+            for (SampleVerdict v : attackOnly.samples().subList(start, start + count)) {
+                a.addCorrect(v.cleanCorrect()).addBroken(v.broken());
+            }
+            probe().send(Topics.ATTACK_RESULTS, id, a.build().toByteArray());
+        }
+        io.robustcert.v1.EvaluationReport report = completeReport(id);
+        assertEquals(3, report.getShardsTotal());
+        assertEquals(3, report.getShardsComplete());
+        ErrorTable t = expected.table();
+        for (ErrorRates r : report.getRatesList()) {
+            assertEquals(N, r.getSamples());
+            assertEquals(t.standardError(), r.getStandardError());
+            assertEquals(t.pgdError(), r.getPgdError());
+        }
+    }
+
     @Test
     void getReportOfAnUnknownCheckpointIsNotFoundAndWithoutIdInvalid() throws Exception {
         var stub = CertifierServiceGrpc.newBlockingStub(channel);

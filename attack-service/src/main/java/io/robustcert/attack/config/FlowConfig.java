@@ -32,6 +32,11 @@ public interface FlowConfig {
     @WithDefault("robustcert-attack")
     String groupId();
 
+    /** The consumer group of the shard work items (every instance takes its share of them). */
+    @WithName("flow.shard-group-id")
+    @WithDefault("robustcert-attack-shards")
+    String shardGroupId();
+
     /**
      * Samples per attack batch (core's Evaluator). The random starts are seeded per sample within a batch, so
      * keep it at the CLI's --batch-size (128) for the same verdicts as `robustcert attack`.

@@ -15,7 +15,7 @@ import java.util.List;
  * full test split (the dataset the run trained on, from the provenance, when the plan names none), the
  * platform's default PGD.
  */
-public record AttackPlan(DatasetSlice dataset, List<Double> epsilons, AttackSpec attack) {
+public record AttackPlan(DatasetSlice dataset, List<Double> epsilons, AttackSpec attack, int shardSize) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,7 +43,19 @@ public record AttackPlan(DatasetSlice dataset, List<Double> epsilons, AttackSpec
         if (!problems.isEmpty()) {
             throw new CheckpointException("PLAN_INVALID", String.join("; ", problems));
         }
-        return new AttackPlan(slice.build(), epsilons, AttackSettings.resolved(plan.getAttack()));
+        if (plan.getShardSize() < 0) {
+            throw new CheckpointException("PLAN_INVALID", "plan.shard_size must be >= 0, got " + plan.getShardSize());
+        }
+        return new AttackPlan(slice.build(), epsilons, AttackSettings.resolved(plan.getAttack()), plan.getShardSize());
+    }
+
+    /**
+     * This plan with every default written out: what a shard work item carries, so that the instance that
+     * takes it attacks exactly what the announcing one planned.
+     */
+    public EvaluationPlan explicit(EvaluationPlan original) {
+        return original.toBuilder().setDataset(dataset).clearEpsilons().addAllEpsilons(epsilons).setAttack(attack)
+                .setShardSize(shardSize).build();
     }
 
     /** The dataset id of the provenance's {@code dataset.name} ("mnist:train" → "mnist"). */

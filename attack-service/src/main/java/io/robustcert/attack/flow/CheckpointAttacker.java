@@ -7,6 +7,7 @@ import io.robustcert.attack.store.CheckpointStore;
 import io.robustcert.core.eval.EvaluationReport;
 import io.robustcert.core.eval.EvaluationSettings;
 import io.robustcert.core.eval.Evaluator;
+import io.robustcert.core.eval.ShardLayout;
 import io.robustcert.core.eval.SampleVerdict;
 import io.robustcert.core.model.Network;
 import io.robustcert.core.tensor.Precision;
@@ -20,10 +21,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Attacks a checkpoint under its plan: the verified model from the store, the plan's samples, and one
- * {@link AttackCompleted} per ε from core's attack-only {@link Evaluator} run (clean verdict, PGD checked in
- * float64). Results already produced by this instance (same checkpoint id and content, slice, ε and attack) are not
- * computed again, so a redelivered event costs nothing and adds nothing.
+ * Attacks one shard of a checkpoint under its plan: the verified model from the store, the shard's samples of
+ * the plan's slice ({@link ShardLayout}), and one {@link AttackCompleted} per ε from core's attack-only
+ * {@link Evaluator} run (clean verdict, PGD checked in float64). Results already produced by this instance (same
+ * checkpoint id and content, slice, shard, ε and attack) are not computed again, so a redelivered work item
+ * costs nothing and adds nothing.
  */
 @ApplicationScoped
 public class CheckpointAttacker {
@@ -41,8 +43,27 @@ public class CheckpointAttacker {
         this.metrics = metrics;
     }
 
-    /** The results not produced before, unmarked until {@link #markProduced} (CPU-bound). */
-    public List<AttackCompleted> attack(CheckpointCreated event) throws CheckpointException {
+    /**
+     * Fails now, once, for a checkpoint no shard could load (outside the store, missing, too large, another
+     * hash) instead of once per shard later.
+     */
+    public void check(CheckpointCreated event) throws CheckpointException {
+        store.load(event.getCheckpoint());
+    }
+
+    /** The shards of the event's plan over its slice (the slice is read to learn its size). */
+    public List<ShardLayout.Shard> layout(CheckpointCreated event) throws CheckpointException {
+        AttackPlan plan = AttackPlan.of(event);
+        int samples = datasets.slice(plan.dataset()).size();
+        try {
+            return ShardLayout.of(samples, plan.shardSize());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException("PLAN_INVALID", "plan.shard_size: " + e.getMessage());
+        }
+    }
+
+    /** The shard's results not produced before, unmarked until {@link #markProduced} (CPU-bound). */
+    public List<AttackCompleted> attack(CheckpointCreated event, ShardLayout.Shard shard) throws CheckpointException {
         AttackPlan plan = AttackPlan.of(event);
         String id = event.getCheckpoint().getCheckpointId();
         List<AttackCompleted> out = new ArrayList<>();
@@ -50,13 +71,21 @@ public class CheckpointAttacker {
         Samples samples = null;
         for (double eps : plan.epsilons()) {
             AttackCompleted.Builder done = AttackCompleted.newBuilder().setDataset(plan.dataset()).setEpsilon(eps)
-                    .setAttack(plan.attack());
+                    .setAttack(plan.attack()).setShard(ShardRef.newBuilder().setCheckpointId(id)
+                            .setShardIndex(shard.index()).setShardCount(shard.count()).setStartIndex(shard.start())
+                            .setCount(shard.size()));
             if (produced.containsKey(key(event, done))) {
                 continue;
             }
             if (network == null) {
                 network = store.load(event.getCheckpoint());
                 samples = datasets.slice(plan.dataset());
+                if (!layout(event).contains(shard)) {
+                    throw new CheckpointException("PLAN_INVALID", "shard " + shard.index() + " of " + shard.count()
+                            + " (samples [" + shard.start() + ", " + (shard.start() + shard.size()) + ")) is not a shard of "
+                            + samples.name() + " in shards of " + plan.shardSize());
+                }
+                samples = samples.range(shard.start(), shard.size());
             }
             EvaluationReport report;
             try {
@@ -67,8 +96,6 @@ public class CheckpointAttacker {
                 throw new CheckpointException("MODEL_REJECTED", "checkpoint " + id + " on " + samples.name() + ": "
                         + e.getMessage());
             }
-            done.setShard(ShardRef.newBuilder().setCheckpointId(id).setShardIndex(0).setShardCount(1).setStartIndex(0)
-                    .setCount(samples.size()));
             int broken = 0;
             for (SampleVerdict v : report.samples()) {
                 done.addCorrect(v.cleanCorrect()).addBroken(v.broken());
@@ -88,13 +115,13 @@ public class CheckpointAttacker {
         }
     }
 
-    /** The results this instance produced for the event's plan, in ε order. */
-    public List<AttackCompleted> produced(CheckpointCreated event) throws CheckpointException {
+    /** The results this instance produced for the event's plan and one of its shards, in ε order. */
+    public List<AttackCompleted> produced(CheckpointCreated event, ShardLayout.Shard shard) throws CheckpointException {
         AttackPlan plan = AttackPlan.of(event);
         List<AttackCompleted> out = new ArrayList<>();
         for (double eps : plan.epsilons()) {
-            AttackCompleted a = produced.get(key(event, AttackCompleted.newBuilder()
-                    .setDataset(plan.dataset()).setEpsilon(eps).setAttack(plan.attack())));
+            AttackCompleted a = produced.get(key(event, AttackCompleted.newBuilder().setDataset(plan.dataset())
+                    .setEpsilon(eps).setAttack(plan.attack()).setShard(ShardRef.newBuilder().setShardIndex(shard.index()))));
             if (a != null) {
                 out.add(a);
             }
@@ -102,9 +129,9 @@ public class CheckpointAttacker {
         return out;
     }
 
-    /** The idempotent key: the checkpoint (id and content), the samples, ε and the attack. */
+    /** The idempotent key: the checkpoint (id and content), the samples, the shard, ε and the attack. */
     private static String key(CheckpointCreated event, AttackCompleted.Builder a) {
         return event.getCheckpoint().getCheckpointId() + "|" + event.getCheckpoint().getSha256() + "|" + a.getDataset()
-                + "|" + a.getEpsilon() + "|" + a.getAttack();
+                + "|" + a.getShard().getShardIndex() + "|" + a.getEpsilon() + "|" + a.getAttack();
     }
 }

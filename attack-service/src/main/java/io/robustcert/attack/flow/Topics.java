@@ -4,6 +4,8 @@ package io.robustcert.attack.flow;
 public final class Topics {
 
     public static final String CHECKPOINTS = "robustcert.checkpoints.v1";
+    /** The attacker's work items: one EvaluationShardRequested per shard, keyed checkpoint id/shard index. */
+    public static final String ATTACK_SHARDS = "robustcert.attack-shards.v1";
     public static final String ATTACK_RESULTS = "robustcert.attack-results.v1";
 
     private Topics() {

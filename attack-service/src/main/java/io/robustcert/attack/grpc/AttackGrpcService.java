@@ -116,6 +116,10 @@ public class AttackGrpcService extends MutinyAttackServiceGrpc.AttackServiceImpl
             v.add(violation("plan.epsilons", "exactly one epsilon per operation (its response is one AttackCompleted), got "
                     + request.getPlan().getEpsilonsCount()));
         }
+        if (request.getPlan().getShardSize() != 0) {
+            v.add(violation("plan.shard_size", "must be 0: AttackCheckpoint attacks the whole slice (its response is one "
+                    + "AttackCompleted), got " + request.getPlan().getShardSize()));
+        }
         if (!v.isEmpty()) {
             return Uni.createFrom().failure(GrpcErrors.invalidArgument(v.get(0).getField() + ": " + v.get(0).getDescription(), v));
         }

@@ -30,9 +30,10 @@ import org.jboss.logging.Logger;
 
 /**
  * The attacker's part of the flow, on its own thread (never the event loop): one consumer in group
- * {@code robustcert-attack} on the checkpoints topic, independent of the certifier's group. A record's
- * offset is committed only after its AttackCompleted results (or its failure and dead letter) are
- * acknowledged by the broker; a redelivered record adds nothing.
+ * {@code robustcert-attack} on the checkpoints topic, independent of the certifier's group, splits each
+ * announced checkpoint into shard work items ({@link ShardWorker} attacks them, on any instance). A record's
+ * offset is committed only after its work items (or its failure and dead letter) are acknowledged by the
+ * broker; a redelivered record splits again, and the shards' results are kept once per key.
  */
 @ApplicationScoped
 public class FlowConsumer {
@@ -121,7 +122,7 @@ public class FlowConsumer {
             return;
         }
         try {
-            requests.attack(event);
+            requests.split(event);
         } catch (CheckpointException e) {
             LOG.warnf("checkpoint %s not attacked: %s %s", id, e.reason(), e.getMessage());
             fail(record, event, e.reason(), e.getMessage());
@@ -134,7 +135,7 @@ public class FlowConsumer {
         }
     }
 
-    /** A failed result for the report (so it says why) and the event on the dead-letter topic. */
+    /** A failed result for the report (so it says why) and the event on the dead-letter topic: nothing was split. */
     private void fail(ConsumerRecord<String, byte[]> record, CheckpointCreated event, String reason, String message) {
         String id = event.getCheckpoint().getCheckpointId();
         publisher.send(Topics.ATTACK_RESULTS, id, AttackCompleted.newBuilder()

@@ -32,6 +32,11 @@ public interface FlowConfig {
     @WithDefault("robustcert-certifier")
     String groupId();
 
+    /** The consumer group of the shard work items (every instance takes its share of them). */
+    @WithName("flow.shard-group-id")
+    @WithDefault("robustcert-certifier-shards")
+    String shardGroupId();
+
     /**
      * Samples per bound batch in the flow and in CertifyModel; the verdicts do not depend on it. Memory does:
      * sound CROWN-IBP keeps every temporary of a batch in the bound workspace (about 15 MB per mnist_small

@@ -7,6 +7,7 @@ import io.robustcert.certifier.store.CheckpointException;
 import io.robustcert.certifier.store.CheckpointStore;
 import io.robustcert.core.bound.BoundMethod;
 import io.robustcert.core.eval.Certification;
+import io.robustcert.core.eval.ShardLayout;
 import io.robustcert.core.model.Network;
 import io.robustcert.core.perturb.InputDomain;
 import io.robustcert.core.perturb.LinfBall;
@@ -22,10 +23,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Certifies a checkpoint under its plan: the verified model from the store, the plan's samples, and one
- * {@link CertificationCompleted} per (ε, method) computed by core's {@link Certification}. Results already
- * produced by this instance (same checkpoint id and content, dataset slice, ε, method and mode) are not computed again,
- * so a redelivered event costs nothing and adds nothing.
+ * Certifies one shard of a checkpoint under its plan: the verified model from the store, the shard's samples of
+ * the plan's slice ({@link ShardLayout}), and one {@link CertificationCompleted} per (ε, method) computed by
+ * core's {@link Certification}. Results already produced by this instance (same checkpoint id and content,
+ * dataset slice, shard, ε, method and mode) are not computed again, so a redelivered work item costs nothing
+ * and adds nothing.
  */
 @ApplicationScoped
 public class CheckpointCertifier {
@@ -44,8 +46,27 @@ public class CheckpointCertifier {
         this.metrics = metrics;
     }
 
-    /** The results not produced before, unmarked until {@link #markProduced} (CPU-bound). */
-    public List<CertificationCompleted> certify(CheckpointCreated event) throws CheckpointException {
+    /**
+     * Fails now, once, for a checkpoint no shard could load (outside the store, missing, too large, another
+     * hash) instead of once per shard later.
+     */
+    public void check(CheckpointCreated event) throws CheckpointException {
+        store.load(event.getCheckpoint());
+    }
+
+    /** The shards of the event's plan over its slice (the slice is read to learn its size). */
+    public List<ShardLayout.Shard> layout(CheckpointCreated event) throws CheckpointException {
+        ResolvedPlan plan = ResolvedPlan.of(event);
+        int samples = datasets.slice(plan.dataset()).size();
+        try {
+            return ShardLayout.of(samples, plan.shardSize());
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException("PLAN_INVALID", "plan.shard_size: " + e.getMessage());
+        }
+    }
+
+    /** The shard's results not produced before, unmarked until {@link #markProduced} (CPU-bound). */
+    public List<CertificationCompleted> certify(CheckpointCreated event, ShardLayout.Shard shard) throws CheckpointException {
         ResolvedPlan plan = ResolvedPlan.of(event);
         String id = event.getCheckpoint().getCheckpointId();
         List<CertificationCompleted> out = new ArrayList<>();
@@ -53,13 +74,20 @@ public class CheckpointCertifier {
         Samples samples = null;
         for (double eps : plan.epsilons()) {
             List<MethodChoice> methods = plan.methods().stream()
-                    .filter(m -> !produced.contains(key(event, plan.dataset(), eps, m.wire(), plan.mode()))).toList();
+                    .filter(m -> !produced.contains(key(event, plan.dataset(), shard.index(), eps, m.wire(), plan.mode())))
+                    .toList();
             if (methods.isEmpty()) {
                 continue;
             }
             if (network == null) {
                 network = store.load(event.getCheckpoint());
                 samples = datasets.slice(plan.dataset());
+                if (!layout(event).contains(shard)) {
+                    throw new CheckpointException("PLAN_INVALID", "shard " + shard.index() + " of " + shard.count()
+                            + " (samples [" + shard.start() + ", " + (shard.start() + shard.size()) + ")) is not a shard of "
+                            + samples.name() + " in shards of " + plan.shardSize());
+                }
+                samples = samples.range(shard.start(), shard.size());
             }
             List<BoundMethod> engines = methods.stream().map(MethodChoice::engine).toList();
             Certification.Result result;
@@ -73,8 +101,8 @@ public class CheckpointCertifier {
             }
             for (MethodChoice m : methods) {
                 CertificationCompleted.Builder done = CertificationCompleted.newBuilder()
-                        .setShard(ShardRef.newBuilder().setCheckpointId(id).setShardIndex(0).setShardCount(1)
-                                .setStartIndex(0).setCount(samples.size()))
+                        .setShard(ShardRef.newBuilder().setCheckpointId(id).setShardIndex(shard.index())
+                                .setShardCount(shard.count()).setStartIndex(shard.start()).setCount(shard.size()))
                         .setDataset(plan.dataset()).setEpsilon(eps).setMethod(m.wire()).setMode(plan.mode())
                         .setSlopeRule(m.slopeRule());
                 boolean[] verified = result.verified(m.engine().label());
@@ -94,14 +122,14 @@ public class CheckpointCertifier {
     /** Remembers results of the event once they are on the broker. */
     public void markProduced(CheckpointCreated event, List<CertificationCompleted> results) {
         for (CertificationCompleted c : results) {
-            produced.add(key(event, c.getDataset(), c.getEpsilon(), c.getMethod(), c.getMode()));
+            produced.add(key(event, c.getDataset(), c.getShard().getShardIndex(), c.getEpsilon(), c.getMethod(), c.getMode()));
         }
     }
 
-    /** The idempotent key: the checkpoint (id and content), the samples, ε, method and mode. */
-    private static String key(CheckpointCreated event, DatasetSlice dataset, double eps, io.robustcert.v1.BoundMethod method,
-                              ComputeMode mode) {
+    /** The idempotent key: the checkpoint (id and content), the samples, the shard, ε, method and mode. */
+    private static String key(CheckpointCreated event, DatasetSlice dataset, int shard, double eps,
+                              io.robustcert.v1.BoundMethod method, ComputeMode mode) {
         return event.getCheckpoint().getCheckpointId() + "|" + event.getCheckpoint().getSha256() + "|" + dataset + "|"
-                + eps + "|" + method + "|" + mode;
+                + shard + "|" + eps + "|" + method + "|" + mode;
     }
 }

@@ -20,7 +20,8 @@ import java.util.List;
  * dataset's full test split (the dataset the run trained on, from the provenance, when the plan names
  * none), IBP + CROWN-IBP, sound mode.
  */
-public record ResolvedPlan(DatasetSlice dataset, List<Double> epsilons, List<MethodChoice> methods, Precision precision) {
+public record ResolvedPlan(DatasetSlice dataset, List<Double> epsilons, List<MethodChoice> methods, Precision precision,
+                           int shardSize) {
 
     static final List<BoundMethod> DEFAULT_METHODS = List.of(BoundMethod.BOUND_METHOD_IBP, BoundMethod.BOUND_METHOD_CROWN_IBP);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,7 +71,21 @@ public record ResolvedPlan(DatasetSlice dataset, List<Double> epsilons, List<Met
             case COMPUTE_MODE_FAST -> Precision.FAST;
             default -> throw new CheckpointException("PLAN_INVALID", "plan.mode: unknown compute mode " + plan.getModeValue());
         };
-        return new ResolvedPlan(slice.build(), epsilons, methods, precision);
+        if (plan.getShardSize() < 0) {
+            throw new CheckpointException("PLAN_INVALID", "plan.shard_size must be >= 0, got " + plan.getShardSize());
+        }
+        return new ResolvedPlan(slice.build(), epsilons, methods, precision, plan.getShardSize());
+    }
+
+    /**
+     * This plan with every default written out: what a shard work item carries, so that the instance that
+     * takes it evaluates exactly what the announcing one planned (the event's training ε and provenance,
+     * which filled the defaults, do not travel with it).
+     */
+    public EvaluationPlan explicit(EvaluationPlan original) {
+        return original.toBuilder().setDataset(dataset).clearEpsilons().addAllEpsilons(epsilons).clearMethods()
+                .addAllMethods(methods.stream().map(MethodChoice::wire).toList()).setMode(mode()).setShardSize(shardSize)
+                .build();
     }
 
     /** The dataset id of the provenance's {@code dataset.name} ("mnist:train" → "mnist"). */

@@ -4,6 +4,8 @@ package io.robustcert.certifier.flow;
 public final class Topics {
 
     public static final String CHECKPOINTS = "robustcert.checkpoints.v1";
+    /** The certifier's work items: one EvaluationShardRequested per shard, keyed checkpoint id/shard index. */
+    public static final String CERTIFICATION_SHARDS = "robustcert.certification-shards.v1";
     public static final String CERTIFICATES = "robustcert.certificates.v1";
     public static final String ATTACK_RESULTS = "robustcert.attack-results.v1";
     public static final String REPORTS = "robustcert.evaluation-reports.v1";

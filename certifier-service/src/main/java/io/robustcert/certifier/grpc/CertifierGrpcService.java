@@ -128,8 +128,8 @@ public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierSe
             EvaluationReport report = checkpoints.certify(event);
             String id = request.getCheckpoint().getCheckpointId();
             return Uni.createFrom().item(Operation.newBuilder().setName("certifications/" + id).setDone(true)
-                    .setMetadata(Any.pack(EvaluationProgress.newBuilder().setCheckpointId(id).setShardsDone(1)
-                            .setShardsTotal(1).build()))
+                    .setMetadata(Any.pack(EvaluationProgress.newBuilder().setCheckpointId(id)
+                            .setShardsDone(report.getShardsComplete()).setShardsTotal(report.getShardsTotal()).build()))
                     .setResponse(Any.pack(report)).build());
         } catch (Exception | OutOfMemoryError e) {
             return Uni.createFrom().failure(refusal(e, "CertifyCheckpoint", request.getRequestId()));

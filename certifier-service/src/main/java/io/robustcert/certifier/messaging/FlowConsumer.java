@@ -31,10 +31,11 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 /**
- * The certifier's part of the flow, on its own thread (never the event loop): one consumer in group
+ * The certifier's report side of the flow, on its own thread (never the event loop): one consumer in group
  * {@code robustcert-certifier} on the checkpoints, certificates and attack-results topics. All three are
  * keyed by checkpoint id and have equal partition counts, and range assignment gives one instance the same
- * partition of each, so a checkpoint's announcement and results meet in one {@link ReportBook}.
+ * partition of each, so a checkpoint's announcement and results meet in one {@link ReportBook}. An
+ * announcement is split into shard work items ({@link ShardWorker} certifies them, on any instance).
  *
  * <p>At least once: a record's offset is committed only after everything it caused is acknowledged by
  * the broker (results, report, alarms, dead letters); a redelivered record adds nothing (results are kept
@@ -141,7 +142,7 @@ public class FlowConsumer {
             return;
         }
         try {
-            requests.certify(event);
+            requests.split(event);
         } catch (CheckpointException e) {
             LOG.warnf("checkpoint %s not certified: %s %s", id, e.reason(), e.getMessage());
             fail(record, event, e.reason(), e.getMessage());
@@ -154,7 +155,7 @@ public class FlowConsumer {
         }
     }
 
-    /** A failed result for the report (so it says why) and the event on the dead-letter topic. */
+    /** A failed result for the report (so it says why) and the event on the dead-letter topic: nothing was split. */
     private void fail(ConsumerRecord<String, byte[]> record, CheckpointCreated event, String reason, String message) {
         String id = event.getCheckpoint().getCheckpointId();
         Failure failure = Failure.newBuilder().setReason(reason).setMessage(String.valueOf(message)).build();

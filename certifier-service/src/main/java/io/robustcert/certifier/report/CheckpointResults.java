@@ -14,55 +14,71 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Everything known of one checkpoint: its announcement (what the plan expects) and the certification and
- * attack results, each kept once under its idempotent key, so the report is the same whatever the order
- * and repetition of the results. Figures come from core's {@link ErrorTable} over the joined per-sample
- * verdicts, exactly as the CLI's evaluation counts them.
+ * Everything known of one checkpoint: its announcement (what the plan expects: ε × method × shard
+ * certificates and ε × shard attacks) and the certification and attack results, each kept once under its
+ * idempotent key, so the report is the same whatever the order and repetition of the results. Figures come
+ * from core's {@link ErrorTable} over the joined per-sample verdicts of the shards that are in, concatenated
+ * in shard order, exactly as the CLI's evaluation counts them.
  */
 final class CheckpointResults {
 
-    /** Joined certification and attack of one (ε, method); the alarmed sample indices. */
-    record Join(double epsilon, BoundMethod method, List<Integer> alarmed) {
+    /** Joined certification and attack of one (ε, method, shard); the alarmed sample indices of the slice. */
+    record Join(double epsilon, BoundMethod method, int shard, List<Integer> alarmed) {
     }
 
     private final String checkpointId;
     private CheckpointCreated announcement;
-    private List<String> expectedCertificates = List.of();
-    private List<Double> expectedAttacks = List.of();
+    private List<Double> epsilons = List.of();
+    private List<BoundMethod> methods = List.of();
+    private int shardCount = 1;
     private final Map<String, CertificationCompleted> certificates = new TreeMap<>();
     private final Map<String, AttackCompleted> attacks = new TreeMap<>();
+    /** The first failure of each (stage, shard): a failed shard is reported once. */
+    private final Map<String, ShardFailure> failures = new TreeMap<>();
 
     CheckpointResults(String checkpointId) {
         this.checkpointId = checkpointId;
     }
 
-    /** The plan's expectations: one certificate per (ε, method label), one attack per ε. */
-    void announce(CheckpointCreated event, List<Double> epsilons, List<BoundMethod> methods) {
+    /** The plan's expectations: a certificate per (ε, method, shard), an attack per (ε, shard). */
+    void announce(CheckpointCreated event, List<Double> epsilons, List<BoundMethod> methods, int shards) {
         announcement = event;
-        List<String> certs = new ArrayList<>();
-        for (double eps : epsilons) {
-            for (BoundMethod m : methods) {
-                certs.add(eps + "|" + m);
-            }
-        }
-        expectedCertificates = certs;
-        expectedAttacks = List.copyOf(epsilons);
+        this.epsilons = List.copyOf(epsilons);
+        this.methods = List.copyOf(methods);
+        this.shardCount = shards;
     }
 
     /** False when an equal-keyed result was already in (a duplicate). */
     boolean add(CertificationCompleted c) {
-        return certificates.putIfAbsent(c.getEpsilon() + "|" + c.getMethod(), c) == null;
+        if (c.hasFailure()) {
+            return failures.putIfAbsent("certification|" + c.getShard().getShardIndex(), ShardFailure.newBuilder()
+                    .setShard(c.getShard()).setStage("certification").setFailure(c.getFailure()).build()) == null;
+        }
+        return certificates.putIfAbsent(key(c.getEpsilon(), c.getMethod(), c.getShard().getShardIndex()), c) == null;
     }
 
     boolean add(AttackCompleted a) {
-        return attacks.putIfAbsent(Double.toString(a.getEpsilon()), a) == null;
+        if (a.hasFailure()) {
+            return failures.putIfAbsent("attack|" + a.getShard().getShardIndex(), ShardFailure.newBuilder()
+                    .setShard(a.getShard()).setStage("attack").setFailure(a.getFailure()).build()) == null;
+        }
+        return attacks.putIfAbsent(key(a.getEpsilon(), a.getShard().getShardIndex()), a) == null;
     }
 
-    /** Every (ε, method) whose certification and attack are both in and cover the same samples. */
+    private static String key(double eps, BoundMethod method, int shard) {
+        return eps + "|" + method + "|" + shard;
+    }
+
+    private static String key(double eps, int shard) {
+        return eps + "|" + shard;
+    }
+
+    /** Every (ε, method, shard) whose certification and attack are both in and cover the same samples. */
     List<Join> joins() {
         List<Join> out = new ArrayList<>();
         for (CertificationCompleted c : certificates.values()) {
-            AttackCompleted a = attacks.get(Double.toString(c.getEpsilon()));
+            int shard = c.getShard().getShardIndex();
+            AttackCompleted a = attacks.get(key(c.getEpsilon(), shard));
             if (!joinable(c, a)) {
                 continue;
             }
@@ -72,14 +88,24 @@ final class CheckpointResults {
                     alarmed.add(c.getShard().getStartIndex() + i);
                 }
             }
-            out.add(new Join(c.getEpsilon(), c.getMethod(), alarmed));
+            out.add(new Join(c.getEpsilon(), c.getMethod(), shard, alarmed));
         }
         return out;
     }
 
     private static boolean joinable(CertificationCompleted c, AttackCompleted a) {
-        return a != null && !c.hasFailure() && !a.hasFailure() && c.getDataset().equals(a.getDataset())
+        return c != null && a != null && c.getDataset().equals(a.getDataset())
+                && c.getShard().getStartIndex() == a.getShard().getStartIndex()
                 && c.getVerifiedCount() == a.getBrokenCount() && c.getVerifiedCount() > 0;
+    }
+
+    /** Whether every result of a shard is in (or the shard failed at a stage). */
+    private boolean shardDone(int shard) {
+        boolean certified = failures.containsKey("certification|" + shard) || epsilons.stream().allMatch(e ->
+                methods.stream().allMatch(m -> certificates.containsKey(key(e, m, shard))));
+        boolean attacked = failures.containsKey("attack|" + shard)
+                || epsilons.stream().allMatch(e -> attacks.containsKey(key(e, shard)));
+        return certified && attacked;
     }
 
     EvaluationReport report(long alarms) {
@@ -90,47 +116,82 @@ final class CheckpointResults {
         } else {
             r.getCheckpointBuilder().setCheckpointId(checkpointId);
         }
-        Map<Double, Map<BoundMethod, CertificationCompleted>> byEpsilon = new TreeMap<>();
-        for (CertificationCompleted c : certificates.values()) {
-            if (joinable(c, attacks.get(Double.toString(c.getEpsilon())))) {
-                byEpsilon.computeIfAbsent(c.getEpsilon(), e -> new LinkedHashMap<>()).put(c.getMethod(), c);
-            }
+        for (double eps : epsilonsSeen()) {
+            rates(r, eps);
         }
-        byEpsilon.forEach((eps, certs) -> rates(r, eps, certs, attacks.get(Double.toString(eps))));
-        boolean failed = false;
-        for (CertificationCompleted c : certificates.values()) {
-            if (c.hasFailure()) {
-                failed = true;
-                r.addFailedShards(ShardFailure.newBuilder().setShard(c.getShard()).setStage("certification")
-                        .setFailure(c.getFailure()));
-            }
+        r.addAllFailedShards(failures.values());
+        int done = 0;
+        for (int s = 0; s < shardCount; s++) {
+            done += announcement != null && shardDone(s) ? 1 : 0;
         }
-        for (AttackCompleted a : attacks.values()) {
-            if (a.hasFailure()) {
-                failed = true;
-                r.addFailedShards(ShardFailure.newBuilder().setShard(a.getShard()).setStage("attack")
-                        .setFailure(a.getFailure()));
-            }
-        }
-        boolean complete = announcement != null
-                && certificates.keySet().containsAll(expectedCertificates)
-                && expectedAttacks.stream().allMatch(e -> attacks.containsKey(Double.toString(e)));
-        return r.setShardsTotal(1).setShardsComplete(complete || failed ? 1 : 0).setComplete(complete).build();
+        boolean complete = announcement != null && failures.isEmpty() && done == shardCount;
+        return r.setShardsTotal(shardCount).setShardsComplete(done).setComplete(complete).build();
     }
 
-    /** One row per method and one for the best of them (method unspecified), as the CLI's table. */
-    private static void rates(EvaluationReport.Builder r, double eps, Map<BoundMethod, CertificationCompleted> certs,
-                              AttackCompleted attack) {
-        CertificationCompleted first = certs.values().iterator().next();
+    private List<Double> epsilonsSeen() {
+        java.util.TreeSet<Double> seen = new java.util.TreeSet<>(epsilons);
+        certificates.values().forEach(c -> seen.add(c.getEpsilon()));
+        return List.copyOf(seen);
+    }
+
+    /**
+     * One row per method and one for the best of them (method unspecified), as the CLI's table, over the
+     * shards whose attack at ε is in, for the methods certified (and joinable) on every one of those shards.
+     */
+    private void rates(EvaluationReport.Builder r, double eps) {
+        List<Integer> shards = new ArrayList<>();
+        Map<BoundMethod, List<CertificationCompleted>> byMethod = new LinkedHashMap<>();
+        for (int s = 0; s < shardCount; s++) {
+            if (attacks.containsKey(key(eps, s))) {
+                shards.add(s);
+            }
+        }
+        if (shards.isEmpty()) {
+            return;
+        }
+        for (CertificationCompleted c : certificates.values()) {
+            if (c.getEpsilon() == eps && !byMethod.containsKey(c.getMethod())) {
+                List<CertificationCompleted> perShard = new ArrayList<>();
+                for (int s : shards) {
+                    CertificationCompleted cs = certificates.get(key(eps, c.getMethod(), s));
+                    if (!joinable(cs, attacks.get(key(eps, s)))) {
+                        perShard = null;
+                        break;
+                    }
+                    perShard.add(cs);
+                }
+                if (perShard != null) {
+                    byMethod.put(c.getMethod(), perShard);
+                }
+            }
+        }
+        if (byMethod.isEmpty()) {
+            return;
+        }
+        List<Boolean> correct = new ArrayList<>();
+        List<Boolean> broken = new ArrayList<>();
+        for (int s : shards) {
+            broken.addAll(attacks.get(key(eps, s)).getBrokenList());
+        }
         Map<String, boolean[]> verified = new LinkedHashMap<>();
         Map<BoundMethod, String> labels = new LinkedHashMap<>();
-        certs.forEach((m, c) -> {
-            verified.put(m.name(), flags(c.getVerifiedList()));
-            labels.put(m, m.name());
-        });
-        ErrorTable table = ErrorTable.of(flags(first.getCorrectList()), flags(attack.getBrokenList()), verified, eps,
-                first.getMode().name());
-        r.addAllRates(ErrorRatesRows.of(table, labels, first.getMode()));
+        CertificationCompleted any = null;
+        for (Map.Entry<BoundMethod, List<CertificationCompleted>> e : byMethod.entrySet()) {
+            List<Boolean> v = new ArrayList<>();
+            for (CertificationCompleted c : e.getValue()) {
+                v.addAll(c.getVerifiedList());
+                if (any == null) {
+                    any = c;
+                }
+            }
+            verified.put(e.getKey().name(), flags(v));
+            labels.put(e.getKey(), e.getKey().name());
+        }
+        for (CertificationCompleted c : byMethod.values().iterator().next()) {
+            correct.addAll(c.getCorrectList());
+        }
+        ErrorTable table = ErrorTable.of(flags(correct), flags(broken), verified, eps, any.getMode().name());
+        r.addAllRates(ErrorRatesRows.of(table, labels, any.getMode()));
     }
 
     private static boolean[] flags(List<Boolean> list) {

@@ -24,7 +24,7 @@ import java.util.Set;
  * The reports: joins each checkpoint's certification and attack results as they arrive, publishes the
  * updated report on the compacted reports topic (keyed by checkpoint id, so the topic keeps the latest),
  * raises a {@link SoundnessAlarm} (event and {@code robustcert_certifier_soundness_alarms_total}) once per
- * (checkpoint, ε, method) whose certified samples the attack broke, and serves GetReport and WatchReports.
+ * (checkpoint, ε, method, shard) whose certified samples the attack broke, and serves GetReport and WatchReports.
  * Called from the flow's consumer thread; reads come from gRPC threads.
  */
 @ApplicationScoped
@@ -43,9 +43,10 @@ public class ReportBook {
         this.metrics = metrics;
     }
 
-    public synchronized void announce(CheckpointCreated event, List<Double> epsilons, List<BoundMethod> methods) {
+    /** What the checkpoint's plan expects: certificates per (ε, method, shard), attacks per (ε, shard). */
+    public synchronized void announce(CheckpointCreated event, List<Double> epsilons, List<BoundMethod> methods, int shards) {
         String id = event.getCheckpoint().getCheckpointId();
-        results(id).announce(event, epsilons, methods);
+        results(id).announce(event, epsilons, methods, shards);
         publish(id, event.getMeta().getEventId());
     }
 
@@ -77,7 +78,7 @@ public class ReportBook {
 
     private void update(String id, String causation, ShardRef shard) {
         for (CheckpointResults.Join j : results(id).joins()) {
-            String key = id + "|" + j.epsilon() + "|" + j.method();
+            String key = id + "|" + j.epsilon() + "|" + j.method() + "|" + j.shard();
             if (j.alarmed().isEmpty() || !raised.add(key)) {
                 continue;
             }

@@ -226,18 +226,19 @@ class ManifestPolicyTest {
   void scaledDeploymentsHaveADisruptionBudgetAndScaleOnTheirLag(String overlay) {
     List<HorizontalPodAutoscaler> hpas = Overlays.ofKind(overlay, HorizontalPodAutoscaler.class);
     assertEquals(2, hpas.size());
-    int partitions = Overlays.named(overlay, KafkaTopic.class, TopicUsage.CHECKPOINTS).getSpec().getPartitions();
     for (HorizontalPodAutoscaler hpa : hpas) {
       String target = hpa.getSpec().getScaleTargetRef().getName();
       Deployment d = Overlays.named(overlay, Deployment.class, target);
-      assertTrue(hpa.getSpec().getMaxReplicas() <= partitions, "more consumers than partitions idle");
       var metric = hpa.getSpec().getMetrics().get(0).getExternal().getMetric();
       assertEquals("kafka_consumergroup_lag", metric.getName());
       String group = metric.getSelector().getMatchLabels().get("consumergroup");
-      assertTrue(TopicUsage.SERVICES.stream().anyMatch(s -> group.equals(s.group())
+      String topic = metric.getSelector().getMatchLabels().get("topic");
+      int partitions = Overlays.named(overlay, KafkaTopic.class, topic).getSpec().getPartitions();
+      assertTrue(hpa.getSpec().getMaxReplicas() <= partitions, "more consumers than partitions idle");
+      assertTrue(TopicUsage.SERVICES.stream().anyMatch(s -> group.equals(s.shardGroup()) && s.consumes().contains(topic)
           && d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
               .anyMatch(e -> e.getValueFrom() != null && s.user().equals(e.getValueFrom().getSecretKeyRef().getName()))),
-          target + " scales on its own group's lag");
+          target + " scales on the lag of its own shard work items");
       PodDisruptionBudget pdb = Overlays.named(overlay, PodDisruptionBudget.class, target);
       assertEquals(d.getSpec().getSelector(), pdb.getSpec().getSelector());
       assertFalse(pdb.getSpec().getMinAvailable() != null, "minAvailable would block drains at one replica");
