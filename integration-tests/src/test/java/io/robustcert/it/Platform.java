@@ -32,8 +32,17 @@ final class Platform implements AutoCloseable {
         this.broker = broker;
     }
 
-    /** A broker and the named services (trainer-service, certifier-service, attack-service), with extra environment. */
+    /**
+     * A broker and the named services (trainer-service, certifier-service, attack-service; a second instance
+     * of one as {@code certifier-service#2}), with extra environment.
+     */
     static Platform start(String name, List<String> serviceNames, Map<String, String> extraEnv) throws IOException {
+        return start(name, serviceNames, extraEnv, broker -> { });
+    }
+
+    /** The same, with {@code beforeServices} run on the started broker first (to create topics, say). */
+    static Platform start(String name, List<String> serviceNames, Map<String, String> extraEnv,
+                          java.util.function.Consumer<KafkaBrokerProcess> beforeServices) throws IOException {
         Path dir = Path.of(System.getProperty("robustcert.it.dir", "target/platform")).toAbsolutePath().resolve(name);
         if (Files.exists(dir)) {
             try (var walk = Files.walk(dir)) {
@@ -44,6 +53,7 @@ final class Platform implements AutoCloseable {
         KafkaBrokerProcess broker = KafkaBrokerProcess.onThisClassPath(dir.resolve("kafka")).start();
         Platform p = new Platform(dir, broker);
         try {
+            beforeServices.accept(broker);
             for (String s : serviceNames) {
                 Map<String, String> env = new LinkedHashMap<>();
                 env.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());

@@ -35,12 +35,16 @@ final class ServiceProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts {@code service} (e.g. certifier-service) and waits until it is ready. */
+    /**
+     * Starts {@code service} (e.g. certifier-service, or certifier-service#2 for a second instance of it) and
+     * waits until it is ready.
+     */
     static ServiceProcess start(String service, Path logDir, Map<String, String> env) throws IOException {
         Path root = Path.of(System.getProperty("robustcert.root", "..")).toAbsolutePath().normalize();
-        Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        String module = service.contains("#") ? service.substring(0, service.indexOf('#')) : service;
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: package " + service + " first (mvn package)");
+            throw new IllegalStateException(jar + " is missing: package " + module + " first (mvn package)");
         }
         int port = freePort();
         // The main job's settings (scripts/run-platform.sh).
@@ -48,7 +52,7 @@ final class ServiceProcess implements AutoCloseable {
                 "-Xmx1g", "-Dorg.bytedeco.javacpp.maxbytes=2G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=3G",
                 "-Dorg.bytedeco.javacpp.platform.extension=-onednn", "-jar", jar.toString()));
         Files.createDirectories(logDir);
-        Path log = logDir.resolve(service + ".log");
+        Path log = logDir.resolve(service.replace('#', '-') + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
