@@ -24,6 +24,7 @@ final class Platform implements AutoCloseable {
     final Path store;
     final KafkaBrokerProcess broker;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
 
     private Platform(Path dir, KafkaBrokerProcess broker) {
@@ -60,6 +61,7 @@ final class Platform implements AutoCloseable {
                 env.put("ROBUSTCERT_STORE_ROOT", p.store.toString());
                 env.put("ROBUSTCERT_DATA_DIR", RealMnist.dataDir().toString());
                 env.putAll(extraEnv);
+                p.environments.put(s, env);
                 p.services.put(s, ServiceProcess.start(s, dir.resolve("logs"), env));
             }
         } catch (IOException | RuntimeException e) {
@@ -75,6 +77,14 @@ final class Platform implements AutoCloseable {
             throw new IllegalArgumentException(name + " is not running in this platform");
         }
         return s;
+    }
+
+    /** Kills a service with SIGKILL and starts it again with the same settings (its log goes on in a new file). */
+    ServiceProcess killAndRestart(String name) throws IOException {
+        service(name).kill();
+        ServiceProcess again = ServiceProcess.start(name + "#restarted", dir.resolve("logs"), environments.get(name));
+        services.put(name, again);
+        return again;
     }
 
     /** A plaintext channel to a service, closed with the platform. */

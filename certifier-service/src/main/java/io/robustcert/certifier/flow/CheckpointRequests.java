@@ -58,6 +58,13 @@ public class CheckpointRequests {
         }
     }
 
+    /** Replay after a restart: the report learns the plan and its shards again; nothing is split or sent. */
+    public void restore(CheckpointCreated event) throws CheckpointException {
+        ResolvedPlan plan = ResolvedPlan.of(event);
+        reports.restore(event, plan.epsilons(), plan.methods().stream().map(MethodChoice::wire).toList(),
+                certifier.layout(event).size());
+    }
+
     /**
      * One work item: its shard certified and the results published (the instance that holds the checkpoint's
      * report adds them when they come back on the certificates topic).

@@ -18,8 +18,11 @@ import io.robustcert.v1.ShardRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -41,7 +44,8 @@ import org.jboss.logging.Logger;
  * the broker (results, report, alarms, dead letters); a redelivered record adds nothing (results are kept
  * per idempotent key). A record that cannot be processed goes to the topic's dead-letter topic with its
  * reason, and a checkpoint that cannot be certified also yields a failed CertificationCompleted, so its
- * report says why.
+ * report says why. The reports survive a restart: the partitions are read again from the beginning and what
+ * was processed before rebuilds them ({@link Replay}).
  */
 @ApplicationScoped
 public class FlowConsumer {
@@ -56,6 +60,8 @@ public class FlowConsumer {
     private final MeterRegistry registry;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
+    /** Per partition: records before this offset were processed before this instance had the partition. */
+    private final Map<TopicPartition, Long> replayUntil = new java.util.concurrent.ConcurrentHashMap<>();
     private Thread thread;
     private KafkaClientMetrics consumerMetrics;
 
@@ -103,12 +109,16 @@ public class FlowConsumer {
 
     private void run() {
         try {
-            consumer.subscribe(List.of(Topics.CHECKPOINTS, Topics.CERTIFICATES, Topics.ATTACK_RESULTS));
+            consumer.subscribe(List.of(Topics.CHECKPOINTS, Topics.CERTIFICATES, Topics.ATTACK_RESULTS), new Replay());
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
+                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                    if (record.offset() < replayUntil.getOrDefault(tp, 0L)) {
+                        replay(record);
+                        continue;
+                    }
                     handle(record);
-                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                            new OffsetAndMetadata(record.offset() + 1)));
+                    consumer.commitSync(Map.of(tp, new OffsetAndMetadata(record.offset() + 1)));
                 }
             }
         } catch (WakeupException e) {
@@ -118,6 +128,47 @@ public class FlowConsumer {
         } finally {
             consumerMetrics.close();
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * The reports live in memory, so an instance that gets partitions (at start, after a restart or a
+     * rebalance) reads them again from the beginning: records before the group's committed offset rebuild the
+     * reports without doing or sending anything again ({@link #replay}); the rest are processed as new.
+     */
+    private final class Replay implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata c = committed.get(tp);
+                replayUntil.put(tp, c == null ? 0L : c.offset());
+            }
+            consumer.seekToBeginning(partitions);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(replayUntil::remove);
+        }
+    }
+
+    /** A record processed before: its announcement or result back into the reports, nothing sent. */
+    private void replay(ConsumerRecord<String, byte[]> record) {
+        try {
+            switch (record.topic()) {
+                case Topics.CHECKPOINTS -> {
+                    CheckpointCreated event = CheckpointCreated.parseFrom(record.value());
+                    if (!event.getCheckpoint().getCheckpointId().isEmpty()) {
+                        requests.restore(event);
+                    }
+                }
+                case Topics.CERTIFICATES -> reports.restore(CertificationCompleted.parseFrom(record.value()));
+                case Topics.ATTACK_RESULTS -> reports.restore(AttackCompleted.parseFrom(record.value()));
+                default -> throw new IllegalStateException("not subscribed to " + record.topic());
+            }
+        } catch (InvalidProtocolBufferException | CheckpointException e) {
+            // It went to the dead letters (or failed) the first time; nothing to rebuild from it.
         }
     }
 

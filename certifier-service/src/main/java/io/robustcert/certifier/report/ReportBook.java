@@ -62,6 +62,41 @@ public class ReportBook {
         }
     }
 
+    /**
+     * Replay after a restart: the same announcement, taken into the state without publishing anything (the
+     * report and its alarms were published before the restart).
+     */
+    public synchronized void restore(CheckpointCreated event, List<Double> epsilons, List<BoundMethod> methods, int shards) {
+        String id = event.getCheckpoint().getCheckpointId();
+        results(id).announce(event, epsilons, methods, shards);
+        rebuild(id);
+    }
+
+    /** Replay of a certification result: into the state, nothing published. */
+    public synchronized void restore(CertificationCompleted c) {
+        if (results(c.getShard().getCheckpointId()).add(c)) {
+            rebuild(c.getShard().getCheckpointId());
+        }
+    }
+
+    /** Replay of an attack result: into the state, nothing published. */
+    public synchronized void restore(AttackCompleted a) {
+        if (results(a.getShard().getCheckpointId()).add(a)) {
+            rebuild(a.getShard().getCheckpointId());
+        }
+    }
+
+    /** The replayed state's report for GetReport, and its alarms marked as raised (they were, before). */
+    private void rebuild(String id) {
+        for (CheckpointResults.Join j : results(id).joins()) {
+            String key = id + "|" + j.epsilon() + "|" + j.method() + "|" + j.shard();
+            if (!j.alarmed().isEmpty() && raised.add(key)) {
+                alarmCounts.merge(id, (long) j.alarmed().size(), Long::sum);
+            }
+        }
+        latest.put(id, results(id).report(alarmCounts.getOrDefault(id, 0L)));
+    }
+
     /** The latest report of a checkpoint. */
     public Optional<EvaluationReport> get(String checkpointId) {
         return Optional.ofNullable(latest.get(checkpointId));
