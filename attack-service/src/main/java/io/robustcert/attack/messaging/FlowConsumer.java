@@ -70,6 +70,9 @@ public class FlowConsumer {
         // One record at a time: an attack may take minutes, and nothing uncommitted piles up behind it.
         props.put("max.poll.records", "1");
         props.put("max.poll.interval.ms", Integer.toString((int) Duration.ofMinutes(30).toMillis()));
+        // A topic created after the subscription (the first record auto-creates it) is found within seconds,
+        // not at the default five-minute metadata refresh.
+        props.put("metadata.max.age.ms", "5000");
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         // the consumer's own metrics on /q/metrics, lag included (kafka_consumer_fetch_manager_records_lag*)
         consumerMetrics = new KafkaClientMetrics(consumer);

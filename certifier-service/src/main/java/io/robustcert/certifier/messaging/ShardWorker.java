@@ -71,6 +71,9 @@ public class ShardWorker {
         // One shard at a time: nothing uncommitted waits behind the shard in hand.
         props.put("max.poll.records", "1");
         props.put("max.poll.interval.ms", Integer.toString((int) Duration.ofMinutes(30).toMillis()));
+        // A topic created after the subscription (the first record auto-creates it) is found within seconds,
+        // not at the default five-minute metadata refresh.
+        props.put("metadata.max.age.ms", "5000");
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         running = true;
         thread = new Thread(this::run, "certifier-shards");
