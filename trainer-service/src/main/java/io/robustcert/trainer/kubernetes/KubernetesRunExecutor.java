@@ -50,18 +50,27 @@ public final class KubernetesRunExecutor implements RunExecutor, TrainingJobList
         this.checkpoints = checkpoints;
     }
 
+    /** Never fails the service's start: without the API server it starts empty and keeps trying to watch. */
     @Override
     public void start(Function<ExistingRun, Optional<TrainingRun>> adopt) {
-        for (TrainingJobs.SubmittedRun s : jobs.submitted()) {
-            adopt.apply(new ExistingRun(s.status().runId(), s.status().sweepId(), s.spec())).ifPresent(run -> {
-                runs.put(run.id(), run);
-                latest.putIfAbsent(run.id(), s.status());
-            });
+        try {
+            for (TrainingJobs.SubmittedRun s : jobs.submitted()) {
+                adopt.apply(new ExistingRun(s.status().runId(), s.status().sweepId(), s.spec())).ifPresent(run -> {
+                    runs.put(run.id(), run);
+                    latest.putIfAbsent(run.id(), s.status());
+                });
+            }
+            if (!runs.isEmpty()) {
+                LOG.infof("adopted %d training Jobs found on the cluster", runs.size());
+            }
+        } catch (KubernetesClientException e) {
+            LOG.warnf("the training Jobs already on the cluster could not be listed (%s); none adopted", e.getMessage());
         }
-        if (!runs.isEmpty()) {
-            LOG.infof("adopted %d training Jobs found on the cluster", runs.size());
+        try {
+            watch = jobs.watch(this);
+        } catch (KubernetesClientException e) {
+            onWatchClosed(e);
         }
-        watch = jobs.watch(this);
         runs.values().forEach(r -> apply(r, latest.get(r.id())));
         following = checkpoints.follow(this::onCheckpoint);
     }

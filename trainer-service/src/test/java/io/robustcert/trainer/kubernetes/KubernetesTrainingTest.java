@@ -58,7 +58,6 @@ class KubernetesTrainingTest {
 
   KubernetesClient client;
   private final List<Consumer<CheckpointCreated>> followers = new CopyOnWriteArrayList<>();
-  private final List<TrainingRuns> started = new CopyOnWriteArrayList<>();
   private final List<KubernetesRunExecutor> executors = new CopyOnWriteArrayList<>();
 
   @BeforeEach
@@ -80,9 +79,7 @@ class KubernetesTrainingTest {
           return () -> followers.remove(sink);
         });
     executors.add(executor);
-    TrainingRuns runs = new TrainingRuns(new TrainingSpecReader(config()), executor);
-    started.add(runs);
-    return runs;
+    return new TrainingRuns(new TrainingSpecReader(config()), executor);
   }
 
   @Test
@@ -202,6 +199,21 @@ class KubernetesTrainingTest {
     client.batch().v1().jobs().inNamespace(NAMESPACE).withName(run.id()).delete();
     trainer.cancel(List.of(run));
     assertEquals(TrainingState.TRAINING_STATE_CANCELLED, run.progress().getState());
+  }
+
+  @Test
+  void aTrainerStartsWithoutTheApiServerAndSaysStartsCanBeRetried() {
+    KubernetesClient nowhere = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+        new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl("http://127.0.0.1:1").withNamespace(NAMESPACE)
+            .withConnectionTimeout(1000).withRequestTimeout(1000).withRequestRetryBackoffLimit(0).build()).build();
+    KubernetesRunExecutor executor = new KubernetesRunExecutor(new TrainingJobs(nowhere, TrainingJobSettings.defaults(NAMESPACE)),
+        sink -> () -> { });
+    executors.add(executor);
+    TrainingRuns trainer = new TrainingRuns(new TrainingSpecReader(config()), executor);
+    assertTrue(trainer.checkpoints("").isEmpty());
+    RunNotStartedException e = assertThrows(RunNotStartedException.class, () -> trainer.start("", SPEC));
+    assertTrue(e.retryable(), "the API server may answer later: UNAVAILABLE");
+    nowhere.close();
   }
 
   private void announce(String trainingId, CheckpointRef ref, int epoch, long step) {
