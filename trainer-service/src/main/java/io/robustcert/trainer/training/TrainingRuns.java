@@ -4,6 +4,7 @@ import io.robustcert.v1.CheckpointSummary;
 import io.robustcert.v1.StartSweepRequest;
 import io.robustcert.v1.TrainingMethod;
 import io.robustcert.v1.TrainingSpec;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +23,7 @@ import org.jboss.logging.Logger;
  * in the store and on the topic); Kubernetes runs are adopted again from their Jobs at start-up.
  */
 @ApplicationScoped
+@Startup // created at start, not at the first call: Kubernetes runs are adopted and watched from the start
 public class TrainingRuns {
 
     static final int MAX_SWEEP_RUNS = 256;
