@@ -51,10 +51,10 @@ public class CheckpointAttacker {
         store.load(event.getCheckpoint());
     }
 
-    /** The shards of the event's plan over its slice (the slice is read to learn its size). */
+    /** The shards of the event's plan over its slice. */
     public List<ShardLayout.Shard> layout(CheckpointCreated event) throws CheckpointException {
         AttackPlan plan = AttackPlan.of(event);
-        int samples = datasets.slice(plan.dataset()).size();
+        int samples = datasets.size(plan.dataset());
         try {
             return ShardLayout.of(samples, plan.shardSize());
         } catch (IllegalArgumentException e) {
@@ -79,13 +79,13 @@ public class CheckpointAttacker {
             }
             if (network == null) {
                 network = store.load(event.getCheckpoint());
-                samples = datasets.slice(plan.dataset());
                 if (!layout(event).contains(shard)) {
                     throw new CheckpointException("PLAN_INVALID", "shard " + shard.index() + " of " + shard.count()
                             + " (samples [" + shard.start() + ", " + (shard.start() + shard.size()) + ")) is not a shard of "
-                            + samples.name() + " in shards of " + plan.shardSize());
+                            + "the plan's slice in shards of " + plan.shardSize());
                 }
-                samples = samples.range(shard.start(), shard.size());
+                // only the shard's samples are copied out of the dataset, not the whole slice
+                samples = datasets.slice(plan.dataset(), shard.start(), shard.size());
             }
             EvaluationReport report;
             try {

@@ -54,10 +54,10 @@ public class CheckpointCertifier {
         store.load(event.getCheckpoint());
     }
 
-    /** The shards of the event's plan over its slice (the slice is read to learn its size). */
+    /** The shards of the event's plan over its slice. */
     public List<ShardLayout.Shard> layout(CheckpointCreated event) throws CheckpointException {
         ResolvedPlan plan = ResolvedPlan.of(event);
-        int samples = datasets.slice(plan.dataset()).size();
+        int samples = datasets.size(plan.dataset());
         try {
             return ShardLayout.of(samples, plan.shardSize());
         } catch (IllegalArgumentException e) {
@@ -81,13 +81,13 @@ public class CheckpointCertifier {
             }
             if (network == null) {
                 network = store.load(event.getCheckpoint());
-                samples = datasets.slice(plan.dataset());
                 if (!layout(event).contains(shard)) {
                     throw new CheckpointException("PLAN_INVALID", "shard " + shard.index() + " of " + shard.count()
                             + " (samples [" + shard.start() + ", " + (shard.start() + shard.size()) + ")) is not a shard of "
-                            + samples.name() + " in shards of " + plan.shardSize());
+                            + "the plan's slice in shards of " + plan.shardSize());
                 }
-                samples = samples.range(shard.start(), shard.size());
+                // only the shard's samples are copied out of the dataset, not the whole slice
+                samples = datasets.slice(plan.dataset(), shard.start(), shard.size());
             }
             List<BoundMethod> engines = methods.stream().map(MethodChoice::engine).toList();
             Certification.Result result;

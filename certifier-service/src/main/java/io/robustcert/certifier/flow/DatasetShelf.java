@@ -34,6 +34,31 @@ public class DatasetShelf {
 
     /** Samples [start, start + count) of the slice's split (count 0: to the end). */
     public Samples slice(DatasetSlice slice) throws CheckpointException {
+        Bounds b = bounds(slice);
+        return copy(b, 0, b.end() - b.start());
+    }
+
+    /** Samples [from, from + count) of the slice (one shard of it): only those are copied. */
+    public Samples slice(DatasetSlice slice, int from, int count) throws CheckpointException {
+        Bounds b = bounds(slice);
+        if (from < 0 || count < 0 || (long) from + count > b.end() - b.start()) {
+            throw new CheckpointException("PLAN_INVALID", "samples [" + from + ", " + ((long) from + count)
+                    + ") are not within the slice's " + (b.end() - b.start()));
+        }
+        return copy(b, from, count);
+    }
+
+    /** How many samples the slice holds, checked as {@link #slice} checks it, without copying them. */
+    public int size(DatasetSlice slice) throws CheckpointException {
+        Bounds b = bounds(slice);
+        return b.end() - b.start();
+    }
+
+    /** The slice's samples [start, end) of its split's dataset, named {@code dataset:split}. */
+    private record Bounds(Dataset data, String name, int start, int end) {
+    }
+
+    private Bounds bounds(DatasetSlice slice) throws CheckpointException {
         DatasetKind kind;
         DatasetRef ref;
         try {
@@ -53,13 +78,18 @@ public class DatasetShelf {
             throw new CheckpointException("PLAN_INVALID", "plan.dataset: samples [" + start + ", " + end + ") of "
                     + ref + " (" + data.size() + " samples)");
         }
-        double[][] x = new double[end - start][];
-        int[] y = new int[end - start];
-        for (int i = start; i < end; i++) {
-            x[i - start] = data.imageAsDoubles(i);
-            y[i - start] = data.label(i);
+        return new Bounds(data, kind.id() + ":" + ref.split(), start, end);
+    }
+
+    private static Samples copy(Bounds b, int from, int count) {
+        int first = b.start() + from;
+        double[][] x = new double[count][];
+        int[] y = new int[count];
+        for (int i = 0; i < count; i++) {
+            x[i] = b.data().imageAsDoubles(first + i);
+            y[i] = b.data().label(first + i);
         }
-        return new Samples(kind.id() + ":" + ref.split() + "[" + start + "," + end + ")", x, y);
+        return new Samples(b.name() + "[" + first + "," + (first + count) + ")", x, y);
     }
 
     /** null when the files are missing or damaged (not cached: a later plan may find them fetched). */

@@ -10,13 +10,4 @@ public record Samples(String name, double[][] inputs, int[] labels) {
     public int size() {
         return labels.length;
     }
-
-    /** Samples [start, start + count) of these, named after the slice they come from. */
-    public Samples range(int start, int count) {
-        if (start == 0 && count == size()) {
-            return this;
-        }
-        return new Samples(name + "[" + start + "+" + count + "]", java.util.Arrays.copyOfRange(inputs, start, start + count),
-                java.util.Arrays.copyOfRange(labels, start, start + count));
-    }
 }
