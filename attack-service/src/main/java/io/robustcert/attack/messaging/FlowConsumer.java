@@ -2,7 +2,6 @@ package io.robustcert.attack.messaging;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.robustcert.attack.config.FlowConfig;
@@ -15,16 +14,9 @@ import io.robustcert.v1.Failure;
 import io.robustcert.v1.ShardRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
@@ -45,10 +37,7 @@ public class FlowConsumer {
     private final CheckpointRequests requests;
     private final EventPublisher publisher;
     private final MeterRegistry registry;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile boolean running;
-    private Thread thread;
-    private KafkaClientMetrics consumerMetrics;
+    private RecordLoop loop;
 
     public FlowConsumer(FlowConfig config, Config kafkaConfig, CheckpointRequests requests, EventPublisher publisher,
                         MeterRegistry registry) {
@@ -63,51 +52,17 @@ public class FlowConsumer {
         if (!config.flowEnabled()) {
             return;
         }
-        Map<String, Object> props = KafkaSettings.common(kafkaConfig);
-        props.put("group.id", config.groupId());
-        props.put("enable.auto.commit", "false");
-        props.put("auto.offset.reset", "earliest");
-        // One record at a time: an attack may take minutes, and nothing uncommitted piles up behind it.
-        props.put("max.poll.records", "1");
-        props.put("max.poll.interval.ms", Integer.toString((int) Duration.ofMinutes(30).toMillis()));
-        // A topic created after the subscription (the first record auto-creates it) is found within seconds,
-        // not at the default five-minute metadata refresh.
-        props.put("metadata.max.age.ms", "5000");
-        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        // the consumer's own metrics on /q/metrics, lag included (kafka_consumer_fetch_manager_records_lag*)
-        consumerMetrics = new KafkaClientMetrics(consumer);
-        consumerMetrics.bindTo(registry);
-        running = true;
-        thread = new Thread(this::run, "attack-flow");
-        thread.start();
+        // The consumer's own metrics (lag included, kafka_consumer_fetch_manager_records_lag*) go to /q/metrics.
+        loop = new RecordLoop(KafkaSettings.common(kafkaConfig), config.groupId(), Map.of(), "attack-flow", registry);
+        loop.start(List.of(Topics.CHECKPOINTS), null, record -> {
+            handle(record);
+            return true;
+        });
     }
 
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
-        if (thread == null) {
-            return;
-        }
-        running = false;
-        consumer.wakeup();
-        thread.join(Duration.ofSeconds(30).toMillis());
-    }
-
-    private void run() {
-        try {
-            consumer.subscribe(List.of(Topics.CHECKPOINTS));
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-                    handle(record);
-                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                            new OffsetAndMetadata(record.offset() + 1)));
-                }
-            }
-        } catch (WakeupException e) {
-            // stop() asked to leave
-        } catch (RuntimeException e) {
-            LOG.error("the attacker's consumer stopped", e);
-        } finally {
-            consumerMetrics.close();
-            consumer.close(Duration.ofSeconds(5));
+        if (loop != null) {
+            loop.stop();
         }
     }
 

@@ -14,16 +14,9 @@ import io.robustcert.v1.EvaluationShardRequested;
 import io.robustcert.v1.Failure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
@@ -46,9 +39,7 @@ public class ShardWorker {
     private final CheckpointRequests requests;
     private final EventPublisher publisher;
     private final Counter shards;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile boolean running;
-    private Thread thread;
+    private RecordLoop loop;
 
     public ShardWorker(FlowConfig config, Config kafkaConfig, CheckpointRequests requests, EventPublisher publisher,
                        MeterRegistry registry) {
@@ -64,47 +55,17 @@ public class ShardWorker {
         if (!config.flowEnabled()) {
             return;
         }
-        Map<String, Object> props = KafkaSettings.common(kafkaConfig);
-        props.put("group.id", config.shardGroupId());
-        props.put("enable.auto.commit", "false");
-        props.put("auto.offset.reset", "earliest");
-        // One shard at a time: nothing uncommitted waits behind the shard in hand.
-        props.put("max.poll.records", "1");
-        props.put("max.poll.interval.ms", Integer.toString((int) Duration.ofMinutes(30).toMillis()));
-        // A topic created after the subscription (the first record auto-creates it) is found within seconds,
-        // not at the default five-minute metadata refresh.
-        props.put("metadata.max.age.ms", "5000");
-        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        running = true;
-        thread = new Thread(this::run, "attack-shards");
-        thread.start();
+        loop = new RecordLoop(KafkaSettings.common(kafkaConfig), config.shardGroupId(), Map.of(), "attack-shards", null);
+        loop.start(List.of(Topics.ATTACK_SHARDS), null, record -> {
+            handle(record);
+            return true;
+        });
     }
 
+    /** A shard in hand is finished or, uncommitted, handed out again. */
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
-        if (thread == null) {
-            return;
-        }
-        running = false;
-        consumer.wakeup();
-        thread.join(Duration.ofSeconds(30).toMillis());
-    }
-
-    private void run() {
-        try {
-            consumer.subscribe(List.of(Topics.ATTACK_SHARDS));
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-                    handle(record);
-                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                            new OffsetAndMetadata(record.offset() + 1)));
-                }
-            }
-        } catch (WakeupException e) {
-            // stop() asked to leave; the shard in hand, if any, was finished or is handed back uncommitted
-        } catch (RuntimeException e) {
-            LOG.error("the attacker's shard consumer stopped", e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
+        if (loop != null) {
+            loop.stop();
         }
     }
 

@@ -2,7 +2,6 @@ package io.robustcert.certifier.messaging;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.robustcert.certifier.config.FlowConfig;
@@ -17,19 +16,14 @@ import io.robustcert.v1.Failure;
 import io.robustcert.v1.ShardRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
@@ -58,12 +52,9 @@ public class FlowConsumer {
     private final ReportBook reports;
     private final EventPublisher publisher;
     private final MeterRegistry registry;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile boolean running;
     /** Per partition: records before this offset were processed before this instance had the partition. */
     private final Map<TopicPartition, Long> replayUntil = new java.util.concurrent.ConcurrentHashMap<>();
-    private Thread thread;
-    private KafkaClientMetrics consumerMetrics;
+    private RecordLoop loop;
 
     public FlowConsumer(FlowConfig config, Config kafkaConfig, CheckpointRequests requests, ReportBook reports,
                         EventPublisher publisher, MeterRegistry registry) {
@@ -79,58 +70,25 @@ public class FlowConsumer {
         if (!config.flowEnabled()) {
             return;
         }
-        Map<String, Object> props = KafkaSettings.common(kafkaConfig);
-        props.put("group.id", config.groupId());
-        props.put("enable.auto.commit", "false");
-        props.put("auto.offset.reset", "earliest");
         // Range assignment gives an instance the same partition numbers of all three topics (equal partition
         // counts, k8s/base/kafka/topics.yaml): a checkpoint's announcement and results meet in one instance.
-        props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.RangeAssignor");
-        // One record at a time: a checkpoint may take minutes, and nothing uncommitted piles up behind it.
-        props.put("max.poll.records", "1");
-        props.put("max.poll.interval.ms", Integer.toString((int) Duration.ofMinutes(30).toMillis()));
-        // A topic created after the subscription (the first record auto-creates it) is found within seconds,
-        // not at the default five-minute metadata refresh.
-        props.put("metadata.max.age.ms", "5000");
-        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        // the consumer's own metrics on /q/metrics, lag included (kafka_consumer_fetch_manager_records_lag*)
-        consumerMetrics = new KafkaClientMetrics(consumer);
-        consumerMetrics.bindTo(registry);
-        running = true;
-        thread = new Thread(this::run, "certifier-flow");
-        thread.start();
+        // The consumer's own metrics (lag included, kafka_consumer_fetch_manager_records_lag*) go to /q/metrics.
+        loop = new RecordLoop(KafkaSettings.common(kafkaConfig), config.groupId(),
+                Map.of("partition.assignment.strategy", "org.apache.kafka.clients.consumer.RangeAssignor"),
+                "certifier-flow", registry);
+        loop.start(List.of(Topics.CHECKPOINTS, Topics.CERTIFICATES, Topics.ATTACK_RESULTS), new Replay(), record -> {
+            if (record.offset() < replayUntil.getOrDefault(new TopicPartition(record.topic(), record.partition()), 0L)) {
+                replay(record);
+                return false;
+            }
+            handle(record);
+            return true;
+        });
     }
 
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
-        if (thread == null) {
-            return;
-        }
-        running = false;
-        consumer.wakeup();
-        thread.join(Duration.ofSeconds(30).toMillis());
-    }
-
-    private void run() {
-        try {
-            consumer.subscribe(List.of(Topics.CHECKPOINTS, Topics.CERTIFICATES, Topics.ATTACK_RESULTS), new Replay());
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                    if (record.offset() < replayUntil.getOrDefault(tp, 0L)) {
-                        replay(record);
-                        continue;
-                    }
-                    handle(record);
-                    consumer.commitSync(Map.of(tp, new OffsetAndMetadata(record.offset() + 1)));
-                }
-            }
-        } catch (WakeupException e) {
-            // stop() asked to leave
-        } catch (RuntimeException e) {
-            LOG.error("the certifier's consumer stopped", e);
-        } finally {
-            consumerMetrics.close();
-            consumer.close(Duration.ofSeconds(5));
+        if (loop != null) {
+            loop.stop();
         }
     }
 
@@ -142,12 +100,12 @@ public class FlowConsumer {
     private final class Replay implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(partitions));
+            Map<TopicPartition, OffsetAndMetadata> committed = loop.consumer().committed(new HashSet<>(partitions));
             for (TopicPartition tp : partitions) {
                 OffsetAndMetadata c = committed.get(tp);
                 replayUntil.put(tp, c == null ? 0L : c.offset());
             }
-            consumer.seekToBeginning(partitions);
+            loop.consumer().seekToBeginning(partitions);
         }
 
         @Override
