@@ -7,6 +7,7 @@ import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import io.robustcert.attack.config.FlowConfig;
 import io.robustcert.attack.flow.CheckpointRequests;
+import io.robustcert.attack.messaging.BrokerUnavailableException;
 import io.robustcert.attack.messaging.EventPublisher;
 import io.robustcert.attack.store.CheckpointException;
 import io.robustcert.v1.AttackCheckpointRequest;
@@ -137,8 +138,12 @@ public class AttackGrpcService extends MutinyAttackServiceGrpc.AttackServiceImpl
                 case "CHECKPOINT_UNSAFE_URI" -> GrpcErrors.invalidArgument(e.getMessage(),
                         List.of(violation("checkpoint.uri", e.getMessage())));
                 case "CHECKPOINT_NOT_FOUND" -> GrpcErrors.notFound(e.reason(), e.getMessage(), Map.of());
+                case "CHECKPOINT_TOO_LARGE" -> GrpcErrors.resourceExhausted(e.reason(), e.getMessage(), Map.of());
                 default -> GrpcErrors.failedPrecondition(e.reason(), e.getMessage());
             });
+        } catch (BrokerUnavailableException e) {
+            return Uni.createFrom().failure(GrpcErrors.unavailable("BROKER_UNAVAILABLE",
+                    "the result could not be published: " + e.getMessage()));
         } catch (RuntimeException | OutOfMemoryError e) {
             LOG.errorf(e, "AttackCheckpoint %s failed", id);
             return Uni.createFrom().failure(GrpcErrors.internal("attack failed: " + e.getClass().getSimpleName()));

@@ -41,6 +41,12 @@ final class GrpcErrors {
         return build(Code.FAILED_PRECONDITION, message, info, null);
     }
 
+    /** The broker is away: the request may be retried as it is. */
+    static StatusRuntimeException unavailable(String reason, String message) {
+        ErrorInfo info = ErrorInfo.newBuilder().setReason(reason).setDomain(DOMAIN).build();
+        return build(Code.UNAVAILABLE, message, info, null);
+    }
+
     static StatusRuntimeException internal(String message) {
         ErrorInfo info = ErrorInfo.newBuilder().setReason("INTERNAL_ERROR").setDomain(DOMAIN).build();
         return build(Code.INTERNAL, message, info, null);

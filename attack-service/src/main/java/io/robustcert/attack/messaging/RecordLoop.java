@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -18,7 +20,9 @@ import org.jboss.logging.Logger;
 /**
  * One Kafka consumer of the flow on a thread of its own (never the event loop): records one at a time, since
  * one may take minutes and nothing uncommitted should pile up behind it, and a record's offset committed only
- * after its handler returned, that is after everything it caused is on the broker.
+ * after its handler returned, that is after everything it caused is on the broker. A record whose handling or
+ * commit fails (the broker away, say) is not skipped: it is taken again after a pause that grows to 30 s, so
+ * the loop outlives a broker restart instead of dying with its thread.
  */
 final class RecordLoop {
 
@@ -87,11 +91,37 @@ final class RecordLoop {
             } else {
                 consumer.subscribe(topics, listener);
             }
+            Backoff backoff = new Backoff();
             while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-                    if (handler.handle(record)) {
-                        consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                                new OffsetAndMetadata(record.offset() + 1)));
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = consumer.poll(Duration.ofSeconds(1));
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    LOG.warnf("the consumer %s cannot poll (%s); trying again in %d ms", name, e, backoff.next());
+                    backoff.pause(() -> running);
+                    continue;
+                }
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    try {
+                        if (handler.handle(record)) {
+                            consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
+                        }
+                        backoff.reset();
+                    } catch (WakeupException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        // Not done (the broker went away while its results were sent, the commit did not go
+                        // through): the record comes again, after a pause, unless the partition went to
+                        // another instance meanwhile, which takes it from the last committed offset.
+                        LOG.warnf("the consumer %s did not finish %s-%d@%d (%s); trying again in %d ms", name,
+                                record.topic(), record.partition(), record.offset(), e, backoff.next());
+                        if (consumer.assignment().contains(partition)) {
+                            consumer.seek(partition, record.offset());
+                        }
+                        backoff.pause(() -> running);
                     }
                 }
             }
@@ -104,6 +134,34 @@ final class RecordLoop {
                 metrics.close();
             }
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Pauses between tries: 0.5 s doubling to 30 s, back to the start after a success; cut short by a stop. */
+    private static final class Backoff {
+        private static final long FIRST_MS = 500;
+        private static final long MAX_MS = 30_000;
+        private long nextMs = FIRST_MS;
+
+        long next() {
+            return nextMs;
+        }
+
+        void reset() {
+            nextMs = FIRST_MS;
+        }
+
+        void pause(java.util.function.BooleanSupplier running) {
+            long until = System.nanoTime() + nextMs * 1_000_000L;
+            nextMs = Math.min(MAX_MS, nextMs * 2);
+            try {
+                while (running.getAsBoolean() && System.nanoTime() < until) {
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WakeupException();
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ import com.google.longrunning.Operation;
 import com.google.protobuf.Any;
 import io.robustcert.certifier.certify.Violations;
 import io.robustcert.certifier.flow.CheckpointRequests;
+import io.robustcert.certifier.messaging.BrokerUnavailableException;
 import io.robustcert.certifier.messaging.EventPublisher;
 import io.robustcert.certifier.store.CheckpointException;
 import io.robustcert.v1.CertifyCheckpointRequest;
@@ -144,6 +145,7 @@ public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierSe
             case "CHECKPOINT_UNSAFE_URI" -> GrpcErrors.invalidArgument(e.getMessage(), List.of(BadRequest.FieldViolation
                     .newBuilder().setField("checkpoint.uri").setDescription(e.getMessage()).build()));
             case "CHECKPOINT_NOT_FOUND" -> GrpcErrors.notFound(e.reason(), e.getMessage(), Map.of());
+            case "CHECKPOINT_TOO_LARGE" -> GrpcErrors.resourceExhausted(e.reason(), e.getMessage(), Map.of());
             default -> GrpcErrors.failedPrecondition(e.reason(), e.getMessage());
         };
     }
@@ -159,6 +161,9 @@ public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierSe
         }
         if (e instanceof CheckpointException refused) {
             return checkpointRefusal(refused, rpc.equals("CertifyModel") ? "dataset" : "plan");
+        }
+        if (e instanceof BrokerUnavailableException away) {
+            return GrpcErrors.unavailable("BROKER_UNAVAILABLE", "the results could not be published: " + away.getMessage());
         }
         if (e instanceof OutOfMemoryError) {
             // Heap or ND4J's off-heap cap: this request needs more than the instance has. Refuse it; the

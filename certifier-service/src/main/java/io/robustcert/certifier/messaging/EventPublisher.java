@@ -9,10 +9,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -50,9 +50,9 @@ public class EventPublisher {
                 .setProducer(PRODUCER).setProducerVersion(version).setCausationId(causationId).build();
     }
 
-    /** Sends and waits for the acknowledgement. */
+    /** Sends and waits for the acknowledgement; {@link BrokerUnavailableException} when the broker did not take it. */
     public void send(String topic, String key, Message event) {
-        await(producer.send(new ProducerRecord<>(topic, key, event.toByteArray())));
+        deliver(new ProducerRecord<>(topic, key, event.toByteArray()));
     }
 
     /** A record that could not be processed, with the reason in headers, to the topic's dead-letter topic. */
@@ -60,18 +60,32 @@ public class EventPublisher {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic + ".dlq", key, value);
         record.headers().add(new RecordHeader("robustcert-reason", reason.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         record.headers().add(new RecordHeader("robustcert-message", message.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        await(producer.send(record));
+        deliver(record);
     }
 
-    private static void await(Future<RecordMetadata> f) {
+    private void deliver(ProducerRecord<String, byte[]> record) {
         try {
-            f.get();
+            producer.send(record).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sending", e);
+            throw new BrokerUnavailableException("interrupted while sending", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Kafka refused a record: " + e.getCause(), e.getCause());
+            throw refused(e.getCause());
+        } catch (KafkaException e) {
+            // send() itself gave up (no metadata within max.block.ms: the broker is away)
+            throw refused(e);
         }
+    }
+
+    /**
+     * A retriable error (the delivery timeout, no leader, not enough replicas) means the broker is away and the
+     * work is tried again later; any other (a record too large, no authorisation) is a failure of this record.
+     */
+    private static RuntimeException refused(Throwable cause) {
+        if (cause instanceof RetriableException) {
+            return new BrokerUnavailableException("Kafka did not take a record: " + cause, cause);
+        }
+        return new IllegalStateException("Kafka refused a record: " + cause, cause);
     }
 
     @PreDestroy

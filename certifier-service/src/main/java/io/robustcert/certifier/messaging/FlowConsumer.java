@@ -158,6 +158,8 @@ public class FlowConsumer {
         } catch (CheckpointException e) {
             LOG.warnf("checkpoint %s not certified: %s %s", id, e.reason(), e.getMessage());
             fail(record, event, e.reason(), e.getMessage());
+        } catch (BrokerUnavailableException e) {
+            throw e; // not this checkpoint's fault: the record is tried again when the broker is back
         } catch (RuntimeException | OutOfMemoryError e) {
             // The evaluation itself failed (native memory refused, a defect): this checkpoint fails, the
             // consumer goes on with the next record instead of dying with its thread.

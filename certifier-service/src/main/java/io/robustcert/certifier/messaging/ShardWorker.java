@@ -90,6 +90,8 @@ public class ShardWorker {
         } catch (CheckpointException e) {
             LOG.warnf("shard %s not certified: %s %s", record.key(), e.reason(), e.getMessage());
             fail(record, request, e.reason(), e.getMessage());
+        } catch (BrokerUnavailableException e) {
+            throw e; // not this checkpoint's fault: the record is tried again when the broker is back
         } catch (RuntimeException | OutOfMemoryError e) {
             String reason = e instanceof OutOfMemoryError ? "OUT_OF_MEMORY" : "CERTIFICATION_FAILED";
             LOG.errorf(e, "shard %s not certified: %s", record.key(), reason);

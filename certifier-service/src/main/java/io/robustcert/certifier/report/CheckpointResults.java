@@ -7,6 +7,7 @@ import io.robustcert.v1.CertificationCompleted;
 import io.robustcert.v1.CheckpointCreated;
 import io.robustcert.v1.EvaluationReport;
 import io.robustcert.v1.ShardFailure;
+import io.robustcert.v1.ShardRef;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,10 @@ final class CheckpointResults {
     private int shardCount = 1;
     private final Map<String, CertificationCompleted> certificates = new TreeMap<>();
     private final Map<String, AttackCompleted> attacks = new TreeMap<>();
-    /** The first failure of each (stage, shard): a failed shard is reported once. */
+    /**
+     * The first failure of each (stage, shard): a failed shard is reported once. A failure that names no samples
+     * (the checkpoint could not be loaded, so it was never split) fails every shard of its stage.
+     */
     private final Map<String, ShardFailure> failures = new TreeMap<>();
 
     CheckpointResults(String checkpointId) {
@@ -51,7 +55,7 @@ final class CheckpointResults {
     /** False when an equal-keyed result was already in (a duplicate). */
     boolean add(CertificationCompleted c) {
         if (c.hasFailure()) {
-            return failures.putIfAbsent("certification|" + c.getShard().getShardIndex(), ShardFailure.newBuilder()
+            return failures.putIfAbsent(failureKey("certification", c.getShard()), ShardFailure.newBuilder()
                     .setShard(c.getShard()).setStage("certification").setFailure(c.getFailure()).build()) == null;
         }
         return certificates.putIfAbsent(key(c.getEpsilon(), c.getMethod(), c.getShard().getShardIndex()), c) == null;
@@ -59,10 +63,18 @@ final class CheckpointResults {
 
     boolean add(AttackCompleted a) {
         if (a.hasFailure()) {
-            return failures.putIfAbsent("attack|" + a.getShard().getShardIndex(), ShardFailure.newBuilder()
+            return failures.putIfAbsent(failureKey("attack", a.getShard()), ShardFailure.newBuilder()
                     .setShard(a.getShard()).setStage("attack").setFailure(a.getFailure()).build()) == null;
         }
         return attacks.putIfAbsent(key(a.getEpsilon(), a.getShard().getShardIndex()), a) == null;
+    }
+
+    private static String failureKey(String stage, ShardRef shard) {
+        return stage + "|" + (shard.getCount() == 0 ? "all" : Integer.toString(shard.getShardIndex()));
+    }
+
+    private boolean failed(String stage, int shard) {
+        return failures.containsKey(stage + "|all") || failures.containsKey(stage + "|" + shard);
     }
 
     private static String key(double eps, BoundMethod method, int shard) {
@@ -101,9 +113,9 @@ final class CheckpointResults {
 
     /** Whether every result of a shard is in (or the shard failed at a stage). */
     private boolean shardDone(int shard) {
-        boolean certified = failures.containsKey("certification|" + shard) || epsilons.stream().allMatch(e ->
+        boolean certified = failed("certification", shard) || epsilons.stream().allMatch(e ->
                 methods.stream().allMatch(m -> certificates.containsKey(key(e, m, shard))));
-        boolean attacked = failures.containsKey("attack|" + shard)
+        boolean attacked = failed("attack", shard)
                 || epsilons.stream().allMatch(e -> attacks.containsKey(key(e, shard)));
         return certified && attacked;
     }

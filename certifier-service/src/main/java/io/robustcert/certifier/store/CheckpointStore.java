@@ -5,6 +5,7 @@ import io.robustcert.core.io.ModelFile;
 import io.robustcert.core.io.ModelFormatException;
 import io.robustcert.core.model.Network;
 import io.robustcert.core.store.ContentMismatchException;
+import io.robustcert.core.store.ContentTooLargeException;
 import io.robustcert.core.store.Sha256;
 import io.robustcert.core.store.StoreLayout;
 import io.robustcert.core.store.UnsafeLocationException;
@@ -61,6 +62,8 @@ public class CheckpointStore {
             throw new CheckpointException("CHECKPOINT_NOT_FOUND", "checkpoint " + path + " is not in the store");
         } catch (ContentMismatchException e) {
             throw new CheckpointException("CHECKPOINT_HASH_MISMATCH", "checkpoint " + path + ": " + e.getMessage());
+        } catch (ContentTooLargeException e) {
+            throw new CheckpointException("CHECKPOINT_TOO_LARGE", "checkpoint " + path + ": " + e.getMessage());
         } catch (IOException e) {
             throw new CheckpointException("CHECKPOINT_UNREADABLE", "checkpoint " + path + ": " + e);
         }

@@ -128,6 +128,24 @@ class CheckpointResultsTest {
         assertEquals("attack", failed.getFailedShards(0).getStage());
     }
 
+    /** As the flow sends it when the checkpoint cannot be loaded: no samples named, so no shard can be done. */
+    @Test
+    void aFailureOfTheWholeCheckpointFailsEveryShardOfItsStageOnce() {
+        List<Object> attacksOnly = new ArrayList<>(results(4).stream().filter(o -> o instanceof AttackCompleted).toList());
+        attacksOnly.add(CertificationCompleted.newBuilder().setShard(ShardRef.newBuilder().setCheckpointId(ID).setShardCount(1))
+                .setFailure(Failure.newBuilder().setReason("CHECKPOINT_HASH_MISMATCH").setMessage("tampered")).build());
+        EvaluationReport failed = report(4, attacksOnly);
+        assertFalse(failed.getComplete());
+        assertEquals(3, failed.getShardsTotal());
+        assertEquals(3, failed.getShardsComplete(), "every shard failed at certification and was attacked");
+        assertEquals(1, failed.getFailedShardsCount(), "the checkpoint's failure is named once");
+        assertEquals("CHECKPOINT_HASH_MISMATCH", failed.getFailedShards(0).getFailure().getReason());
+        assertEquals("certification", failed.getFailedShards(0).getStage());
+
+        EvaluationReport notAttacked = report(4, List.of(attacksOnly.get(attacksOnly.size() - 1)));
+        assertEquals(0, notAttacked.getShardsComplete(), "the attack results are still awaited");
+    }
+
     @Test
     void alarmsNameTheSliceIndexOfTheSampleInItsShard() {
         boolean[] wrongIbp = IBP.clone();

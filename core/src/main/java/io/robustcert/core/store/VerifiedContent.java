@@ -15,15 +15,16 @@ public final class VerifiedContent {
 
     /**
      * @param maxBytes the most this consumer accepts; a reference announcing more is refused before reading
+     *                 ({@link ContentTooLargeException})
      */
     public static byte[] read(InputStream in, Sha256 expected, long expectedSize, long maxBytes)
-            throws IOException, ContentMismatchException {
+            throws IOException, ContentMismatchException, ContentTooLargeException {
         if (expectedSize < 0) {
             throw new ContentMismatchException("announced size must be >= 0, got " + expectedSize);
         }
         long cap = Math.min(maxBytes, Integer.MAX_VALUE - 8L);
         if (expectedSize > cap) {
-            throw new ContentMismatchException("announced size " + expectedSize + " bytes exceeds the limit of " + cap);
+            throw new ContentTooLargeException("announced size " + expectedSize + " bytes exceeds the limit of " + cap);
         }
         byte[] bytes = in.readNBytes((int) expectedSize + 1);
         if (bytes.length != expectedSize) {

@@ -65,7 +65,7 @@ class ContentTest {
                 () -> VerifiedContent.read(new ByteArrayInputStream(CONTENT), sha, CONTENT.length - 1, 1 << 20));
         assertThrows(ContentMismatchException.class,
                 () -> VerifiedContent.read(new ByteArrayInputStream(CONTENT), sha, -1, 1 << 20));
-        assertThrows(ContentMismatchException.class,
+        assertThrows(ContentTooLargeException.class,
                 () -> VerifiedContent.read(new ByteArrayInputStream(CONTENT), sha, CONTENT.length, 10));
     }
 
