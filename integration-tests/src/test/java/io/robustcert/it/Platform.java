@@ -25,7 +25,7 @@ final class Platform implements AutoCloseable {
     final KafkaBrokerProcess broker;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
-    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
 
     private Platform(Path dir, KafkaBrokerProcess broker) {
         this.dir = dir;
@@ -87,17 +87,15 @@ final class Platform implements AutoCloseable {
         return again;
     }
 
-    /** A plaintext channel to a service, closed with the platform. */
-    ManagedChannel channel(String name) {
-        ManagedChannel c = NettyChannelBuilder.forAddress("127.0.0.1", service(name).port()).usePlaintext()
-                .maxInboundMessageSize(64 << 20).build();
-        channels.add(c);
-        return c;
+    /** A plaintext channel to a service (one per running process, reused), closed with the platform. */
+    synchronized ManagedChannel channel(String name) {
+        return channels.computeIfAbsent(service(name).target(), target -> NettyChannelBuilder.forTarget(target)
+                .usePlaintext().maxInboundMessageSize(64 << 20).build());
     }
 
     @Override
     public void close() {
-        for (ManagedChannel c : channels) {
+        for (ManagedChannel c : channels.values()) {
             c.shutdownNow();
             try {
                 c.awaitTermination(5, TimeUnit.SECONDS);

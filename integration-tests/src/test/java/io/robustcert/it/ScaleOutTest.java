@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.robustcert.v1.EvaluationReport;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,25 +51,17 @@ class ScaleOutTest {
 
         double total = 0;
         for (String s : CERTIFIERS) {
-            double done = metric(s, "robustcert_certifier_shards_total");
+            double done = platform.service(s).metric("robustcert_certifier_shards_total");
             assertTrue(done > 0, s + " certified no shard");
             total += done;
         }
         assertEquals(IMAGES / SHARD, total, 0.0, "each shard certified once");
         total = 0;
         for (String s : ATTACKERS) {
-            double done = metric(s, "robustcert_attack_shards_total");
+            double done = platform.service(s).metric("robustcert_attack_shards_total");
             assertTrue(done > 0, s + " attacked no shard");
             total += done;
         }
         assertEquals(IMAGES / SHARD, total, 0.0, "each shard attacked once");
-    }
-
-    /** A counter from a service's Prometheus endpoint. */
-    static double metric(String service, String name) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + platform.service(service).port() + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        return r.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -68,17 +69,31 @@ final class ShardedCheckpoint {
 
     /** Writes the model into the platform's store and announces it; returns the checkpoint id. */
     static String announce(Platform platform, int images, int shardSize) throws Exception {
-        byte[] model;
+        CheckpointRef ref = store(platform, naturalModel());
+        announce(platform, ref, images, shardSize);
+        return ref.getCheckpointId();
+    }
+
+    /** The committed naturally trained mnist_small in the core's model format. */
+    static byte[] naturalModel() throws java.io.IOException {
         try (InputStream in = Fixtures.resource(RealMnist.NATURAL_MODEL)) {
-            model = in.readAllBytes();
+            return in.readAllBytes();
         }
+    }
+
+    /** Puts {@code content} into the platform's store under its digest; a reference to it with a fresh id. */
+    static CheckpointRef store(Platform platform, byte[] content) throws java.io.IOException {
         StoreLayout store = new StoreLayout(platform.store);
-        Sha256 sha = Sha256.of(model);
+        Sha256 sha = Sha256.of(content);
         Files.createDirectories(store.pathOf(sha).getParent());
-        Files.write(store.pathOf(sha), model);
-        String id = "ckpt-" + UUID.randomUUID();
-        CheckpointRef ref = CheckpointRef.newBuilder().setCheckpointId(id).setUri(store.uriOf(sha).toString())
-                .setSha256(sha.hex()).setSizeBytes(model.length).build();
+        Files.write(store.pathOf(sha), content);
+        return CheckpointRef.newBuilder().setCheckpointId("ckpt-" + UUID.randomUUID()).setUri(store.uriOf(sha).toString())
+                .setSha256(sha.hex()).setSizeBytes(content.length).build();
+    }
+
+    /** Announces the checkpoint {@code ref} with the sharded plan over the first {@code images} test images. */
+    static void announce(Platform platform, CheckpointRef ref, int images, int shardSize) throws Exception {
+        String id = ref.getCheckpointId();
         EvaluationPlan plan = EvaluationPlan.newBuilder()
                 .setDataset(DatasetSlice.newBuilder().setDataset("mnist").setSplit("test").setCount(images))
                 .addEpsilons(EPS).addMethods(BoundMethod.BOUND_METHOD_IBP).addMethods(BoundMethod.BOUND_METHOD_CROWN_IBP)
@@ -88,11 +103,16 @@ final class ShardedCheckpoint {
                 .setMeta(EventMeta.newBuilder().setEventId(UUID.randomUUID().toString()).setProducer("integration-test"))
                 .setCheckpoint(ref).setTrainingId("it-" + id).setEpoch(1).setTrainingEpsilon(EPS).setPlan(plan).build()
                 .toByteArray());
-        return id;
     }
 
     /** The complete report from whichever of the named certifier instances holds the checkpoint's partition. */
     static EvaluationReport awaitCompleteReport(Platform platform, List<String> certifiers, String id, Duration timeout) {
+        return awaitReport(platform, certifiers, id, EvaluationReport::getComplete, timeout);
+    }
+
+    /** The first report of the checkpoint for which {@code until} holds, from whichever instance has it. */
+    static EvaluationReport awaitReport(Platform platform, List<String> certifiers, String id,
+                                        Predicate<EvaluationReport> until, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         EvaluationReport last = null;
         while (System.nanoTime() < deadline) {
@@ -100,7 +120,7 @@ final class ShardedCheckpoint {
                 try {
                     last = CertifierServiceGrpc.newBlockingStub(platform.channel(s))
                             .getReport(GetReportRequest.newBuilder().setCheckpointId(id).build());
-                    if (last.getComplete()) {
+                    if (until.test(last)) {
                         return last;
                     }
                 } catch (StatusRuntimeException e) {
@@ -111,7 +131,7 @@ final class ShardedCheckpoint {
             }
             ServiceProcess.sleep(1000);
         }
-        throw new AssertionError("no complete report for " + id + " within " + timeout + "; last: " + last);
+        throw new AssertionError("no such report for " + id + " within " + timeout + "; last: " + last);
     }
 
     /** The report's figures are core's evaluation of the first {@code images} test images in one piece. */

@@ -34,7 +34,7 @@ public class EventPublisher {
 
     public EventPublisher(Config config, @ConfigProperty(name = "quarkus.application.version", defaultValue = "0")
             String version) {
-        Map<String, Object> props = KafkaSettings.common(config);
+        Map<String, Object> props = KafkaSettings.producer(config);
         props.put("enable.idempotence", "true");
         props.put("acks", "all");
         props.put("client.id", PRODUCER);

@@ -53,7 +53,7 @@ public class FlowConsumer {
             return;
         }
         // The consumer's own metrics (lag included, kafka_consumer_fetch_manager_records_lag*) go to /q/metrics.
-        loop = new RecordLoop(KafkaSettings.common(kafkaConfig), config.groupId(), Map.of(), "attack-flow", registry);
+        loop = new RecordLoop(KafkaSettings.consumer(kafkaConfig), config.groupId(), Map.of(), "attack-flow", registry, true);
         loop.start(List.of(Topics.CHECKPOINTS), null, record -> {
             handle(record);
             return true;

@@ -1,5 +1,6 @@
 package io.robustcert.attack.messaging;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
@@ -36,14 +37,17 @@ final class RecordLoop {
     private final KafkaConsumer<String, byte[]> consumer;
     private final String name;
     private final KafkaClientMetrics metrics;
+    private final Counter retries;
     private volatile boolean running;
     private Thread thread;
 
     /**
-     * @param extra    settings of this consumer beyond the common ones (assignment strategy, say)
-     * @param registry where the consumer's own metrics go (lag included), or null for none
+     * @param extra         settings of this consumer beyond the common ones (assignment strategy, say)
+     * @param registry      where {@code robustcert_consumer_retries_total{loop=name}} goes
+     * @param clientMetrics whether the consumer's own metrics (lag included) go there too
      */
-    RecordLoop(Map<String, Object> kafka, String groupId, Map<String, Object> extra, String name, MeterRegistry registry) {
+    RecordLoop(Map<String, Object> kafka, String groupId, Map<String, Object> extra, String name, MeterRegistry registry,
+               boolean clientMetrics) {
         Map<String, Object> props = new java.util.HashMap<>(kafka);
         props.put("group.id", groupId);
         props.put("enable.auto.commit", "false");
@@ -56,7 +60,9 @@ final class RecordLoop {
         props.putAll(extra);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.name = name;
-        this.metrics = registry == null ? null : new KafkaClientMetrics(consumer);
+        this.metrics = clientMetrics ? new KafkaClientMetrics(consumer) : null;
+        this.retries = Counter.builder("robustcert.consumer.retries").tag("loop", name)
+                .description("Records taken again because their handling or commit failed").register(registry);
         if (metrics != null) {
             metrics.bindTo(registry);
         }
@@ -118,6 +124,7 @@ final class RecordLoop {
                         // another instance meanwhile, which takes it from the last committed offset.
                         LOG.warnf("the consumer %s did not finish %s-%d@%d (%s); trying again in %d ms", name,
                                 record.topic(), record.partition(), record.offset(), e, backoff.next());
+                        retries.increment();
                         if (consumer.assignment().contains(partition)) {
                             consumer.seek(partition, record.offset());
                         }

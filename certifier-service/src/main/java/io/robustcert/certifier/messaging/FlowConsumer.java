@@ -73,9 +73,9 @@ public class FlowConsumer {
         // Range assignment gives an instance the same partition numbers of all three topics (equal partition
         // counts, k8s/base/kafka/topics.yaml): a checkpoint's announcement and results meet in one instance.
         // The consumer's own metrics (lag included, kafka_consumer_fetch_manager_records_lag*) go to /q/metrics.
-        loop = new RecordLoop(KafkaSettings.common(kafkaConfig), config.groupId(),
+        loop = new RecordLoop(KafkaSettings.consumer(kafkaConfig), config.groupId(),
                 Map.of("partition.assignment.strategy", "org.apache.kafka.clients.consumer.RangeAssignor"),
-                "certifier-flow", registry);
+                "certifier-flow", registry, true);
         loop.start(List.of(Topics.CHECKPOINTS, Topics.CERTIFICATES, Topics.ATTACK_RESULTS), new Replay(), record -> {
             if (record.offset() < replayUntil.getOrDefault(new TopicPartition(record.topic(), record.partition()), 0L)) {
                 replay(record);

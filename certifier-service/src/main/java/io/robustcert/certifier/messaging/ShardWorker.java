@@ -39,6 +39,7 @@ public class ShardWorker {
     private final CheckpointRequests requests;
     private final EventPublisher publisher;
     private final Counter shards;
+    private final MeterRegistry registry;
     private RecordLoop loop;
 
     public ShardWorker(FlowConfig config, Config kafkaConfig, CheckpointRequests requests, EventPublisher publisher,
@@ -47,6 +48,7 @@ public class ShardWorker {
         this.kafkaConfig = kafkaConfig;
         this.requests = requests;
         this.publisher = publisher;
+        this.registry = registry;
         this.shards = Counter.builder("robustcert.certifier.shards").description("Certification shards done here")
                 .register(registry);
     }
@@ -55,7 +57,8 @@ public class ShardWorker {
         if (!config.flowEnabled()) {
             return;
         }
-        loop = new RecordLoop(KafkaSettings.common(kafkaConfig), config.shardGroupId(), Map.of(), "certifier-shards", null);
+        loop = new RecordLoop(KafkaSettings.consumer(kafkaConfig), config.shardGroupId(), Map.of(), "certifier-shards",
+                registry, false);
         loop.start(List.of(Topics.CERTIFICATION_SHARDS), null, record -> {
             handle(record);
             return true;

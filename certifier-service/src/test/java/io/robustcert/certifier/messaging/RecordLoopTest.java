@@ -3,6 +3,7 @@ package io.robustcert.certifier.messaging;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.robustcert.testing.kafka.KafkaBroker;
 import io.robustcert.testing.kafka.KafkaBrokerExtension;
 import io.robustcert.testing.kafka.TopicProbe;
@@ -39,8 +40,9 @@ class RecordLoopTest {
 
         List<String> handled = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger failuresLeft = new AtomicInteger(2);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         RecordLoop loop = new RecordLoop(Map.of("bootstrap.servers", broker.bootstrapServers()), group, Map.of(),
-                "record-loop-test", null);
+                "record-loop-test", registry, false);
         loop.start(List.of(topic), null, record -> {
             handled.add(record.key());
             if (record.key().equals("first") && failuresLeft.getAndDecrement() > 0) {
@@ -58,6 +60,7 @@ class RecordLoopTest {
             loop.stop();
         }
         assertEquals(List.of("first", "first", "first", "second"), handled);
+        assertEquals(2.0, registry.get("robustcert.consumer.retries").tag("loop", "record-loop-test").counter().count());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get();
