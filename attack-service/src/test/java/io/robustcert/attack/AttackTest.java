@@ -140,4 +140,30 @@ class AttackTest {
                 good().setModel(ByteString.copyFrom(new byte[5 << 20])).build())); // the %test limit is 4 MiB
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, big.getStatus().getCode());
     }
+
+    @jakarta.inject.Inject
+    io.robustcert.attack.grpc.InFlightRequests inFlight;
+
+    /** With every permit taken, a request is refused at once, by reason; once one is free it is served. */
+    @Test
+    void beyondTheConcurrentRequestLimitARequestIsResourceExhaustedAndServedOnceAPermitIsFree() throws Exception {
+        io.robustcert.attack.grpc.InFlightRequests.Permit first = inFlight.acquire();
+        io.robustcert.attack.grpc.InFlightRequests.Permit second = inFlight.acquire();
+        try {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> attacker.attack(good().build()));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+            com.google.rpc.ErrorInfo info = io.grpc.protobuf.StatusProto.fromThrowable(e).getDetailsList().stream()
+                    .filter(d -> d.is(com.google.rpc.ErrorInfo.class)).findFirst().orElseThrow()
+                    .unpack(com.google.rpc.ErrorInfo.class);
+            assertEquals("TOO_MANY_REQUESTS", info.getReason());
+            assertEquals("2", info.getMetadataOrThrow("maxConcurrentRequests"));
+        } finally {
+            first.close();
+        }
+        try {
+            assertEquals(N, attacker.attack(good().build()).getSamplesCount(), "served");
+        } finally {
+            second.close();
+        }
+    }
 }

@@ -235,4 +235,27 @@ class CertifyTest {
         assertEquals("TOO_MANY_INPUTS", CertifierClient.errorInfo(e).getReason());
         assertEquals("64", CertifierClient.errorInfo(e).getMetadataOrThrow("maxInputs"));
     }
+
+    @jakarta.inject.Inject
+    io.robustcert.certifier.grpc.InFlightRequests inFlight;
+
+    /** With every permit taken, a request is refused at once, by reason; once one is free it is served. */
+    @Test
+    void beyondTheConcurrentRequestLimitARequestIsResourceExhaustedAndServedOnceAPermitIsFree() throws Exception {
+        io.robustcert.certifier.grpc.InFlightRequests.Permit first = inFlight.acquire();
+        io.robustcert.certifier.grpc.InFlightRequests.Permit second = inFlight.acquire();
+        try {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> certifier.certify(good().build()));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, CertifierClient.code(e));
+            assertEquals("TOO_MANY_REQUESTS", CertifierClient.errorInfo(e).getReason());
+            assertEquals("2", CertifierClient.errorInfo(e).getMetadataOrThrow("maxConcurrentRequests"));
+        } finally {
+            first.close();
+        }
+        try {
+            assertEquals(2, certifier.certify(good().build()).getResultsCount(), "served: IBP and CROWN-IBP");
+        } finally {
+            second.close();
+        }
+    }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The broker stopped (SIGTERM) while a checkpoint's shards are being certified and attacked, and started again
  * on the same data: the services wait for it (their results are sent again or their records taken again, never
- * dropped), and the report completes with exactly the figures of an undisturbed run, each sample counted once.
+ * dropped), an attack instance killed and started while it is away connects once it is back, and the report
+ * completes with exactly the figures of an undisturbed run, each sample counted once.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class BrokerRestartTest {
@@ -61,6 +62,8 @@ class BrokerRestartTest {
         ServiceProcess.sleep(OUTAGE.toMillis() / 2);
         assertTrue(platform.service("certifier-service").ready() && platform.service("attack-service").ready(),
                 "the services answer while the broker is away");
+        // an instance that starts while the broker is away starts all the same and connects when it is back
+        platform.killAndRestart("attack-service");
         ServiceProcess.sleep(OUTAGE.toMillis() / 2);
         platform.broker.start();
         System.out.printf("broker restart: down %.1f s%n", (System.nanoTime() - stopped) / 1e9);

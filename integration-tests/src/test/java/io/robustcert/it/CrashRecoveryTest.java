@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,5 +69,31 @@ class CrashRecoveryTest {
         EvaluationReport rebuilt = ShardedCheckpoint.awaitCompleteReport(platform, List.of("certifier-service"), before,
                 Duration.ofSeconds(30));
         assertEquals(earlier.getRatesList(), rebuilt.getRatesList(), "the earlier report, rebuilt after the restart");
+    }
+
+    /**
+     * SIGTERM is a graceful shutdown: the shard in hand is finished (both methods' results sent) before the
+     * instance leaves, and the instance started again completes the report with the undisturbed figures.
+     */
+    @Test
+    void aCertifierStoppedWithSigtermMidShardFinishesTheShardInHandAndTheReportCompletes() throws Exception {
+        String id = ShardedCheckpoint.announce(platform, IMAGES, SHARD);
+        TopicProbe probe = new TopicProbe(platform.broker.bootstrapServers());
+        probe.await("robustcert.certificates.v1", id, CertificationCompleted::parseFrom, l -> !l.isEmpty(),
+                Duration.ofMinutes(5));
+        ServiceProcess stopping = platform.service("certifier-service");
+        stopping.close();
+        assertTrue(java.nio.file.Files.readString(stopping.log()).contains("certifier-service stopped in"),
+                "a clean Quarkus shutdown, not a kill; see " + stopping.log());
+        // every shard with results on the topic has all of them: nothing half-written
+        probe.await("robustcert.certificates.v1", id, CertificationCompleted::parseFrom, l -> l.stream()
+                .collect(Collectors.groupingBy(c -> c.getShard().getShardIndex(), Collectors.counting())).values().stream()
+                .allMatch(n -> n % 2 == 0), Duration.ofSeconds(20));
+        platform.restart("certifier-service");
+
+        EvaluationReport report = ShardedCheckpoint.awaitCompleteReport(platform, List.of("certifier-service"), id,
+                Duration.ofMinutes(8));
+        assertEquals(IMAGES / SHARD, report.getShardsComplete());
+        ShardedCheckpoint.assertWholeEvaluation(report, IMAGES);
     }
 }

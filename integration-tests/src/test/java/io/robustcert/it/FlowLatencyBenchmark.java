@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.google.protobuf.Timestamp;
-import io.robustcert.core.store.Sha256;
-import io.robustcert.core.store.StoreLayout;
 import io.robustcert.testing.kafka.TopicProbe;
 import io.robustcert.v1.AttackSpec;
 import io.robustcert.v1.BoundMethod;
@@ -17,8 +15,6 @@ import io.robustcert.v1.DatasetSlice;
 import io.robustcert.v1.EvaluationPlan;
 import io.robustcert.v1.EvaluationReport;
 import io.robustcert.v1.EventMeta;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,15 +44,8 @@ class FlowLatencyBenchmark {
         int images = Integer.getInteger("robustcert.bench.images", 10_000);
         double eps = Double.parseDouble(System.getProperty("robustcert.bench.eps", "0.1"));
         try (Platform platform = Platform.start("latency", List.of("certifier-service", "attack-service"), Map.of())) {
-            byte[] model;
-            try (InputStream in = FlowLatencyBenchmark.class.getResourceAsStream("/models/mnist_small_natural.safetensors")) {
-                model = in.readAllBytes();
-            }
-            Sha256 sha = Sha256.of(model);
-            StoreLayout store = new StoreLayout(platform.store);
-            Files.createDirectories(store.pathOf(sha).getParent());
-            Files.write(store.pathOf(sha), model);
-            String id = "latency-" + UUID.randomUUID();
+            CheckpointRef ref = ShardedCheckpoint.store(platform, ShardedCheckpoint.naturalModel());
+            String id = ref.getCheckpointId();
             EvaluationPlan plan = EvaluationPlan.newBuilder()
                     .setDataset(DatasetSlice.newBuilder().setDataset("mnist").setSplit("test").setCount(images))
                     .addEpsilons(eps).addMethods(BoundMethod.BOUND_METHOD_IBP).addMethods(BoundMethod.BOUND_METHOD_CROWN_IBP)
@@ -68,15 +57,14 @@ class FlowLatencyBenchmark {
             CheckpointCreated event = CheckpointCreated.newBuilder()
                     .setMeta(EventMeta.newBuilder().setEventId(UUID.randomUUID().toString()).setProducer("latency-benchmark")
                             .setOccurredAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano())))
-                    .setCheckpoint(CheckpointRef.newBuilder().setCheckpointId(id).setUri(store.uriOf(sha).toString())
-                            .setSha256(sha.hex()).setSizeBytes(model.length))
+                    .setCheckpoint(ref)
                     .setTrainingId("latency-benchmark").setTrainingEpsilon(eps).setPlan(plan).build();
 
             Map<String, Long> peakKb = new ConcurrentHashMap<>();
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             for (String s : List.of("certifier-service", "attack-service")) {
                 long pid = platform.service(s).pid();
-                sampler.scheduleAtFixedRate(() -> peakKb.merge(s, rssKb(pid), Math::max), 0, 200, TimeUnit.MILLISECONDS);
+                sampler.scheduleAtFixedRate(() -> peakKb.merge(s, ServiceProcess.rssKb(pid), Math::max), 0, 200, TimeUnit.MILLISECONDS);
             }
             TopicProbe probe = new TopicProbe(platform.broker.bootstrapServers());
             long start = System.nanoTime();
@@ -101,19 +89,5 @@ class FlowLatencyBenchmark {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
             System.out.println("latency benchmark: " + result);
         }
-    }
-
-    /** VmRSS of a process in KiB (0 once it is gone). */
-    static long rssKb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (java.io.IOException | NumberFormatException e) {
-            return 0;
-        }
-        return 0;
     }
 }

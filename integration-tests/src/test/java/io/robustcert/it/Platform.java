@@ -26,6 +26,7 @@ final class Platform implements AutoCloseable {
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> environments = new LinkedHashMap<>();
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
+    private int restarts;
 
     private Platform(Path dir, KafkaBrokerProcess broker) {
         this.dir = dir;
@@ -82,7 +83,19 @@ final class Platform implements AutoCloseable {
     /** Kills a service with SIGKILL and starts it again with the same settings (its log goes on in a new file). */
     ServiceProcess killAndRestart(String name) throws IOException {
         service(name).kill();
-        ServiceProcess again = ServiceProcess.start(name + "#restarted", dir.resolve("logs"), environments.get(name));
+        return restart(name);
+    }
+
+    /** Stops a service with SIGTERM (a clean shutdown) and starts it again with the same settings. */
+    ServiceProcess stopAndRestart(String name) throws IOException {
+        service(name).close();
+        return restart(name);
+    }
+
+    /** Starts a stopped or killed service again with the same settings (its log goes on in a new file). */
+    ServiceProcess restart(String name) throws IOException {
+        restarts++;
+        ServiceProcess again = ServiceProcess.start(name + "#restart-" + restarts, dir.resolve("logs"), environments.get(name));
         services.put(name, again);
         return again;
     }

@@ -91,6 +91,25 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** The process's resident memory (VmRSS) in KiB; 0 once it is gone. */
+    long rssKb() {
+        return rssKb(process.pid());
+    }
+
+    /** VmRSS of a process in KiB (0 once it is gone). */
+    static long rssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
     /** A counter or gauge from the service's Prometheus endpoint, summed over its tags (0 when absent). */
     double metric(String name) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

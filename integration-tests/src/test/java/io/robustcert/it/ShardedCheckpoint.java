@@ -30,6 +30,8 @@ import io.robustcert.v1.EventMeta;
 import io.robustcert.v1.GetReportRequest;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +87,12 @@ final class ShardedCheckpoint {
     static CheckpointRef store(Platform platform, byte[] content) throws java.io.IOException {
         StoreLayout store = new StoreLayout(platform.store);
         Sha256 sha = Sha256.of(content);
-        Files.createDirectories(store.pathOf(sha).getParent());
-        Files.write(store.pathOf(sha), content);
+        Path target = store.pathOf(sha);
+        Files.createDirectories(target.getParent());
+        // Whole or not at all, as the trainer writes: a service may be reading the same digest's file right now.
+        Path part = Files.createTempFile(target.getParent(), "checkpoint", ".part");
+        Files.write(part, content);
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return CheckpointRef.newBuilder().setCheckpointId("ckpt-" + UUID.randomUUID()).setUri(store.uriOf(sha).toString())
                 .setSha256(sha.hex()).setSizeBytes(content.length).build();
     }

@@ -54,4 +54,9 @@ public interface FlowConfig {
     @WithName("attack.max-inputs")
     @WithDefault("10000")
     int maxInputs();
+
+    /** CPU-heavy requests one instance runs at once; more are refused with RESOURCE_EXHAUSTED (TOO_MANY_REQUESTS). */
+    @WithName("attack.max-concurrent-requests")
+    @WithDefault("2")
+    int maxConcurrentRequests();
 }

@@ -45,9 +45,11 @@ public class AttackGrpcService extends MutinyAttackServiceGrpc.AttackServiceImpl
     private final MeterRegistry metrics;
     private final CheckpointRequests checkpoints;
     private final EventPublisher publisher;
+    private final InFlightRequests inFlight;
 
     public AttackGrpcService(FlowConfig config, MeterRegistry metrics, CheckpointRequests checkpoints,
-                             EventPublisher publisher) {
+                             EventPublisher publisher, InFlightRequests inFlight) {
+        this.inFlight = inFlight;
         this.config = config;
         this.metrics = metrics;
         this.checkpoints = checkpoints;
@@ -70,7 +72,7 @@ public class AttackGrpcService extends MutinyAttackServiceGrpc.AttackServiceImpl
             return Uni.createFrom().failure(GrpcErrors.invalidArgument(v.get(0).getField() + ": "
                     + v.get(0).getDescription() + (v.size() > 1 ? " (and " + (v.size() - 1) + " more)" : ""), v));
         }
-        try {
+        try (InFlightRequests.Permit permit = inFlight.acquire()) {
             EvaluationReport report = new Evaluator(new EvaluationSettings(job.attack(), List.of(), Precision.SOUND,
                     config.batchSize())).evaluate(job.network(), job.inputs(), job.labels(), "request");
             AttackResponse.Builder response = AttackResponse.newBuilder();
@@ -90,6 +92,8 @@ public class AttackGrpcService extends MutinyAttackServiceGrpc.AttackServiceImpl
             metrics.counter("robustcert.attack.images").increment(report.samples().size());
             metrics.counter("robustcert.attack.broken").increment(broken);
             return Uni.createFrom().item(response.setBrokenCount(broken).build());
+        } catch (InFlightRequests.TooManyRequestsException e) {
+            return Uni.createFrom().failure(busy(e));
         } catch (OutOfMemoryError e) {
             LOG.warnf("Attack %s ran out of memory: %s", request.getRequestId(), e.getMessage());
             return Uni.createFrom().failure(GrpcErrors.resourceExhausted("MEMORY_EXHAUSTED",
@@ -124,7 +128,7 @@ public class AttackGrpcService extends MutinyAttackServiceGrpc.AttackServiceImpl
         if (!v.isEmpty()) {
             return Uni.createFrom().failure(GrpcErrors.invalidArgument(v.get(0).getField() + ": " + v.get(0).getDescription(), v));
         }
-        try {
+        try (InFlightRequests.Permit permit = inFlight.acquire()) {
             CheckpointCreated event = CheckpointCreated.newBuilder().setMeta(publisher.meta(""))
                     .setCheckpoint(request.getCheckpoint()).setPlan(request.getPlan()).build();
             AttackCompleted result = checkpoints.attack(event).get(0);
@@ -141,6 +145,8 @@ public class AttackGrpcService extends MutinyAttackServiceGrpc.AttackServiceImpl
                 case "CHECKPOINT_TOO_LARGE" -> GrpcErrors.resourceExhausted(e.reason(), e.getMessage(), Map.of());
                 default -> GrpcErrors.failedPrecondition(e.reason(), e.getMessage());
             });
+        } catch (InFlightRequests.TooManyRequestsException e) {
+            return Uni.createFrom().failure(busy(e));
         } catch (BrokerUnavailableException e) {
             return Uni.createFrom().failure(GrpcErrors.unavailable("BROKER_UNAVAILABLE",
                     "the result could not be published: " + e.getMessage()));
@@ -148,6 +154,11 @@ public class AttackGrpcService extends MutinyAttackServiceGrpc.AttackServiceImpl
             LOG.errorf(e, "AttackCheckpoint %s failed", id);
             return Uni.createFrom().failure(GrpcErrors.internal("attack failed: " + e.getClass().getSimpleName()));
         }
+    }
+
+    private static io.grpc.StatusRuntimeException busy(InFlightRequests.TooManyRequestsException e) {
+        return GrpcErrors.resourceExhausted("TOO_MANY_REQUESTS", e.getMessage(),
+                Map.of("maxConcurrentRequests", Integer.toString(e.limit())));
     }
 
     private static BadRequest.FieldViolation violation(String field, String description) {

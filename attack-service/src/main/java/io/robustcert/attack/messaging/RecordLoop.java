@@ -80,14 +80,21 @@ final class RecordLoop {
         thread.start();
     }
 
-    /** Leaves after the record in hand, if any (uncommitted when it is not finished: it is handed out again). */
+    /**
+     * Leaves after the record in hand, if any, is finished and committed (within a second when there is none).
+     * A record still unfinished after 30 s is abandoned uncommitted: it is handed out again, and the results
+     * it already sent are kept once by their keys.
+     */
     void stop() throws InterruptedException {
         if (thread == null) {
             return;
         }
         running = false;
-        consumer.wakeup();
         thread.join(Duration.ofSeconds(30).toMillis());
+        if (thread.isAlive()) {
+            consumer.wakeup();
+            thread.join(Duration.ofSeconds(5).toMillis());
+        }
     }
 
     private void run(List<String> topics, ConsumerRebalanceListener listener, Handler handler) {

@@ -18,6 +18,10 @@ public interface CertifierConfig {
     @WithDefault("10000")
     int maxInputs();
 
+    /** CPU-heavy requests one instance runs at once; more are refused with RESOURCE_EXHAUSTED (TOO_MANY_REQUESTS). */
+    @WithDefault("2")
+    int maxConcurrentRequests();
+
     /** Inputs bounded at once; bounds do not depend on it, memory does. */
     @WithDefault("64")
     int batchSize();

@@ -54,10 +54,12 @@ public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierSe
     private final ModelEvaluation modelEvaluation;
     private final CheckpointRequests checkpoints;
     private final EventPublisher publisher;
+    private final InFlightRequests inFlight;
 
     public CertifierGrpcService(CertifyRequestReader reader, Certifier certifier, ReportBook reports,
                                 CertifyModelReader modelReader, ModelEvaluation modelEvaluation,
-                                CheckpointRequests checkpoints, EventPublisher publisher) {
+                                CheckpointRequests checkpoints, EventPublisher publisher, InFlightRequests inFlight) {
+        this.inFlight = inFlight;
         this.checkpoints = checkpoints;
         this.publisher = publisher;
         this.reader = reader;
@@ -88,7 +90,7 @@ public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierSe
     @Override
     @Blocking
     public Uni<CertifyResponse> certify(CertifyRequest request) {
-        try {
+        try (InFlightRequests.Permit permit = inFlight.acquire()) {
             return Uni.createFrom().item(certifier.certify(reader.read(request)));
         } catch (Exception | OutOfMemoryError e) {
             return Uni.createFrom().failure(refusal(e, "Certify", request.getRequestId()));
@@ -98,7 +100,7 @@ public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierSe
     @Override
     @Blocking
     public Uni<CertifyModelResponse> certifyModel(CertifyModelRequest request) {
-        try {
+        try (InFlightRequests.Permit permit = inFlight.acquire()) {
             return Uni.createFrom().item(modelEvaluation.evaluate(modelReader.read(request)));
         } catch (Exception | OutOfMemoryError e) {
             return Uni.createFrom().failure(refusal(e, "CertifyModel", request.getRequestId()));
@@ -122,7 +124,7 @@ public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierSe
         if (request.getPlan().getEpsilonsCount() == 0) {
             v.add("plan.epsilons", "at least one epsilon is required (a request has no training run to take it from)");
         }
-        try {
+        try (InFlightRequests.Permit permit = inFlight.acquire()) {
             v.throwIfAny();
             CheckpointCreated event = CheckpointCreated.newBuilder().setMeta(publisher.meta(""))
                     .setCheckpoint(request.getCheckpoint()).setPlan(request.getPlan()).build();
@@ -161,6 +163,10 @@ public class CertifierGrpcService extends MutinyCertifierServiceGrpc.CertifierSe
         }
         if (e instanceof CheckpointException refused) {
             return checkpointRefusal(refused, rpc.equals("CertifyModel") ? "dataset" : "plan");
+        }
+        if (e instanceof InFlightRequests.TooManyRequestsException busy) {
+            return GrpcErrors.resourceExhausted("TOO_MANY_REQUESTS", busy.getMessage(),
+                    Map.of("maxConcurrentRequests", Integer.toString(busy.limit())));
         }
         if (e instanceof BrokerUnavailableException away) {
             return GrpcErrors.unavailable("BROKER_UNAVAILABLE", "the results could not be published: " + away.getMessage());
