@@ -69,11 +69,17 @@ for s in "${services[@]}"; do
     continue
   fi
   extra=()
-  # The certifier and the attacker ship libnd4j's oneDNN build; the trainer the plain one (its CUDA variant differs).
-  [ "$s" != trainer-service ] && extra=(-Dorg.bytedeco.javacpp.platform.extension=-onednn)
+  threads="${OMP_NUM_THREADS:-}"
+  if [ "$s" != trainer-service ]; then
+    # The certifier and the attacker ship libnd4j's oneDNN build; the trainer the plain one (its CUDA variant differs).
+    extra=(-Dorg.bytedeco.javacpp.platform.extension=-onednn)
+    # They evaluate side by side: half the cores each for ND4J's threads (all cores each oversubscribe the
+    # machine: 1.7x slower, README "Latency"). OMP_NUM_THREADS set by the caller wins.
+    [ -z "$threads" ] && threads=$(( $(nproc) / 2 > 0 ? $(nproc) / 2 : 1 ))
+  fi
   log "starting $s on 127.0.0.1:${ports[$s]}"
   KAFKA_BOOTSTRAP_SERVERS="$bootstrap" ROBUSTCERT_STORE_ROOT="$run_dir/store" QUARKUS_HTTP_PORT="${ports[$s]}" \
-    java "${jvm[@]}" "${extra[@]}" -jar "$jar" >"$run_dir/logs/$s.log" 2>&1 &
+    env ${threads:+OMP_NUM_THREADS="$threads"} java "${jvm[@]}" "${extra[@]}" -jar "$jar" >"$run_dir/logs/$s.log" 2>&1 &
   pids+=($!); names+=("$s")
   wait_for "$s" "$!" curl -fsS "http://127.0.0.1:${ports[$s]}/q/health/ready"
 done

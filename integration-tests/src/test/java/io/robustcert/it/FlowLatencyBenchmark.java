@@ -43,7 +43,10 @@ class FlowLatencyBenchmark {
         Assumptions.assumeTrue(Boolean.getBoolean("robustcert.bench.latency"), "benchmark: -Drobustcert.bench.latency=true");
         int images = Integer.getInteger("robustcert.bench.images", 10_000);
         double eps = Double.parseDouble(System.getProperty("robustcert.bench.eps", "0.1"));
-        try (Platform platform = Platform.start("latency", List.of("certifier-service", "attack-service"), Map.of())) {
+        // ND4J threads per service (OMP_NUM_THREADS); empty: ND4J's default, every core
+        String threads = System.getProperty("robustcert.bench.nd4j-threads", "");
+        Map<String, String> env = threads.isEmpty() ? Map.of() : Map.of("OMP_NUM_THREADS", threads);
+        try (Platform platform = Platform.start("latency", List.of("certifier-service", "attack-service"), env)) {
             CheckpointRef ref = ShardedCheckpoint.store(platform, ShardedCheckpoint.naturalModel());
             String id = ref.getCheckpointId();
             EvaluationPlan plan = EvaluationPlan.newBuilder()
@@ -85,6 +88,7 @@ class FlowLatencyBenchmark {
                     Map.Entry::getKey, e -> e.getValue() / 1024)));
             result.put("report_rates", complete.getRatesList().toString());
             result.put("cpus", Runtime.getRuntime().availableProcessors());
+            result.put("nd4j_threads_per_service", threads.isEmpty() ? "default" : threads);
             Path out = Path.of("target", "latency.json");
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
             System.out.println("latency benchmark: " + result);

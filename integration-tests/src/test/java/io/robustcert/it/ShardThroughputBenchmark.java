@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 7's scale-out figure: shards per second from the announcement to the complete report with one and with
- * two instances of the certifier and of the attack service (each instance its own process), on one checkpoint
+ * two instances of the certifier and of the attack service (each instance its own process; with two, once with
+ * ND4J's default thread count and once with the cores split between the instances), on one checkpoint
  * of the first {@code images} MNIST test images in shards of {@code shard} (ShardedCheckpoint's plan: sound IBP
  * and CROWN-IBP, the spec's PGD-100). Not a test: it runs only with {@code -Drobustcert.bench.shards=true}
  * ({@code scripts/bench-shards.sh}) and writes {@code target/shards.json}.
@@ -29,14 +30,19 @@ class ShardThroughputBenchmark {
         int images = Integer.getInteger("robustcert.bench.images", 2000);
         int shard = Integer.getInteger("robustcert.bench.shard", 100);
         List<Map<String, Object>> runs = new ArrayList<>();
-        for (int instances : new int[] {1, 2}) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        // (instances per service, ND4J threads per instance: 0 = ND4J's default, all cores; with two instances
+        // also half the cores each, as CPU limits would split a node on a cluster)
+        for (int[] config : new int[][] {{1, 0}, {2, 0}, {2, Math.max(1, cores / 2)}}) {
+            int instances = config[0];
+            Map<String, String> env = config[1] == 0 ? Map.of() : Map.of("OMP_NUM_THREADS", Integer.toString(config[1]));
             List<String> certifiers = new ArrayList<>(List.of("certifier-service"));
             List<String> services = new ArrayList<>(List.of("certifier-service", "attack-service"));
             if (instances == 2) {
                 certifiers.add("certifier-service#2");
                 services.addAll(List.of("certifier-service#2", "attack-service#2"));
             }
-            try (Platform platform = Platform.start("shards-" + instances, services, Map.of(),
+            try (Platform platform = Platform.start("shards-" + instances, services, env,
                     ShardedCheckpoint::createShardTopics)) {
                 long start = System.nanoTime();
                 String id = ShardedCheckpoint.announce(platform, images, shard);
@@ -45,6 +51,7 @@ class ShardThroughputBenchmark {
                 assertEquals(report.getShardsTotal(), report.getShardsComplete());
                 Map<String, Object> run = new LinkedHashMap<>();
                 run.put("instances_per_service", instances);
+                run.put("nd4j_threads_per_instance", config[1] == 0 ? "default (" + cores + ")" : Integer.toString(config[1]));
                 run.put("shards", report.getShardsTotal());
                 run.put("seconds", seconds);
                 run.put("shards_per_second", report.getShardsTotal() / seconds);
@@ -62,7 +69,7 @@ class ShardThroughputBenchmark {
         result.put("images", images);
         result.put("shard_size", shard);
         result.put("plan", "sound IBP + CROWN-IBP at eps " + ShardedCheckpoint.EPS + ", PGD-100 (the spec's evaluation preset)");
-        result.put("cpus", Runtime.getRuntime().availableProcessors());
+        result.put("cpus", cores);
         result.put("runs", runs);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of("target", "shards.json").toFile(), result);
     }
