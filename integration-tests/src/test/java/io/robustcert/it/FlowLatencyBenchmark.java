@@ -43,16 +43,32 @@ class FlowLatencyBenchmark {
         Assumptions.assumeTrue(Boolean.getBoolean("robustcert.bench.latency"), "benchmark: -Drobustcert.bench.latency=true");
         int images = Integer.getInteger("robustcert.bench.images", 10_000);
         double eps = Double.parseDouble(System.getProperty("robustcert.bench.eps", "0.1"));
-        // ND4J threads per service (OMP_NUM_THREADS); empty: ND4J's default, every core
+        // ND4J threads per service (OMP_NUM_THREADS): N for both, or certifier:attack (2:1); empty: ND4J's default
         String threads = System.getProperty("robustcert.bench.nd4j-threads", "");
-        Map<String, String> env = threads.isEmpty() ? Map.of() : Map.of("OMP_NUM_THREADS", threads);
-        try (Platform platform = Platform.start("latency", List.of("certifier-service", "attack-service"), env)) {
+        String[] split = threads.isEmpty() ? new String[0] : threads.split(":");
+        // a sharded plan, and how many shards the certifier works on at once (robustcert.flow.shard-consumers)
+        int shardSize = Integer.getInteger("robustcert.bench.shard-size", 0);
+        String certifierShards = System.getProperty("robustcert.bench.certifier-shard-consumers", "1");
+        Map<String, Map<String, String>> env = new java.util.HashMap<>();
+        env.put("certifier-service", new java.util.HashMap<>(Map.of("ROBUSTCERT_FLOW_SHARD_CONSUMERS", certifierShards)));
+        env.put("attack-service", new java.util.HashMap<>());
+        // the certifier's bound batch (robustcert.flow.batch-size): memory per shard in work
+        String certifierBatch = System.getProperty("robustcert.bench.certifier-batch", "");
+        if (!certifierBatch.isEmpty()) {
+            env.get("certifier-service").put("ROBUSTCERT_FLOW_BATCH_SIZE", certifierBatch);
+        }
+        if (split.length > 0) {
+            env.get("certifier-service").put("OMP_NUM_THREADS", split[0]);
+            env.get("attack-service").put("OMP_NUM_THREADS", split[split.length - 1]);
+        }
+        try (Platform platform = Platform.start("latency", List.of("certifier-service", "attack-service"), Map.of(), env,
+                ShardedCheckpoint::createShardTopics)) {
             CheckpointRef ref = ShardedCheckpoint.store(platform, ShardedCheckpoint.naturalModel());
             String id = ref.getCheckpointId();
             EvaluationPlan plan = EvaluationPlan.newBuilder()
                     .setDataset(DatasetSlice.newBuilder().setDataset("mnist").setSplit("test").setCount(images))
                     .addEpsilons(eps).addMethods(BoundMethod.BOUND_METHOD_IBP).addMethods(BoundMethod.BOUND_METHOD_CROWN_IBP)
-                    .setMode(ComputeMode.COMPUTE_MODE_SOUND)
+                    .setMode(ComputeMode.COMPUTE_MODE_SOUND).setShardSize(shardSize)
                     // PGD-40 as the issue asks (the bench's pgd40: 40 steps of ε/4 on cross-entropy, one restart); the
                     // wire's presets start it from the clean input rather than a random point.
                     .setAttack(AttackSpec.newBuilder().setPreset(AttackSpec.Preset.PRESET_SPEC_EVALUATION).setSteps(40)).build();
@@ -71,6 +87,7 @@ class FlowLatencyBenchmark {
             }
             TopicProbe probe = new TopicProbe(platform.broker.bootstrapServers());
             long start = System.nanoTime();
+            long sentAtMs = System.currentTimeMillis();
             probe.send("robustcert.checkpoints.v1", id, event.toByteArray());
             List<EvaluationReport> reports = probe.await("robustcert.evaluation-reports.v1", id,
                     EvaluationReport::parseFrom, l -> l.stream().anyMatch(EvaluationReport::getComplete), Duration.ofHours(2));
@@ -84,11 +101,21 @@ class FlowLatencyBenchmark {
             result.put("epsilon", eps);
             result.put("plan", "sound IBP + CROWN-IBP, PGD-40 (40 steps of eps/4, cross-entropy, clean start, 1 restart)");
             result.put("checkpoint_created_to_complete_report_seconds", seconds);
+            // when each side's last result reached the broker (its record's time), to see which one the latency waits on
+            for (String[] side : new String[][] {{"certification_done_seconds", "robustcert.certificates.v1"},
+                    {"attack_done_seconds", "robustcert.attack-results.v1"}}) {
+                long last = probe.awaitRecords(side[1], id, l -> !l.isEmpty(), Duration.ofMinutes(1)).stream()
+                        .mapToLong(org.apache.kafka.clients.consumer.ConsumerRecord::timestamp).max().orElseThrow();
+                result.put(side[0], (last - sentAtMs) / 1e3);
+            }
             result.put("peak_rss_mib", peakKb.entrySet().stream().collect(java.util.stream.Collectors.toMap(
                     Map.Entry::getKey, e -> e.getValue() / 1024)));
             result.put("report_rates", complete.getRatesList().toString());
             result.put("cpus", Runtime.getRuntime().availableProcessors());
             result.put("nd4j_threads_per_service", threads.isEmpty() ? "default" : threads);
+            result.put("shard_size", shardSize);
+            result.put("certifier_shard_consumers", certifierShards);
+            result.put("certifier_batch", certifierBatch.isEmpty() ? "default (32)" : certifierBatch);
             Path out = Path.of("target", "latency.json");
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
             System.out.println("latency benchmark: " + result);

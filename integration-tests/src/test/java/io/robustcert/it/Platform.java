@@ -45,6 +45,13 @@ final class Platform implements AutoCloseable {
     /** The same, with {@code beforeServices} run on the started broker first (to create topics, say). */
     static Platform start(String name, List<String> serviceNames, Map<String, String> extraEnv,
                           java.util.function.Consumer<KafkaBrokerProcess> beforeServices) throws IOException {
+        return start(name, serviceNames, extraEnv, Map.of(), beforeServices);
+    }
+
+    /** The same, with environment for single services on top ({@code perService}, by service name). */
+    static Platform start(String name, List<String> serviceNames, Map<String, String> extraEnv,
+                          Map<String, Map<String, String>> perService,
+                          java.util.function.Consumer<KafkaBrokerProcess> beforeServices) throws IOException {
         Path dir = Path.of(System.getProperty("robustcert.it.dir", "target/platform")).toAbsolutePath().resolve(name);
         if (Files.exists(dir)) {
             try (var walk = Files.walk(dir)) {
@@ -62,6 +69,7 @@ final class Platform implements AutoCloseable {
                 env.put("ROBUSTCERT_STORE_ROOT", p.store.toString());
                 env.put("ROBUSTCERT_DATA_DIR", RealMnist.dataDir().toString());
                 env.putAll(extraEnv);
+                env.putAll(perService.getOrDefault(s, Map.of()));
                 p.environments.put(s, env);
                 p.services.put(s, ServiceProcess.start(s, dir.resolve("logs"), env));
             }

@@ -38,6 +38,15 @@ public interface FlowConfig {
     String shardGroupId();
 
     /**
+     * Shards this instance works on at once, each on its own consumer of the shard group (so at most the shard
+     * topic's partitions in all). With ND4J at one thread per shard (OMP_NUM_THREADS=1) this is how one instance
+     * uses several cores: one ND4J op on two threads was slower here than on one.
+     */
+    @WithName("flow.shard-consumers")
+    @WithDefault("1")
+    int shardConsumers();
+
+    /**
      * Samples per attack batch (core's Evaluator). The random starts are seeded per sample within a batch, so
      * keep it at the CLI's --batch-size (128) for the same verdicts as `robustcert attack`.
      */

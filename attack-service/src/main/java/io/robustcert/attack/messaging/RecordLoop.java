@@ -38,12 +38,14 @@ final class RecordLoop {
     private final String name;
     private final KafkaClientMetrics metrics;
     private final Counter retries;
+    private final Counter handled;
     private volatile boolean running;
     private Thread thread;
 
     /**
      * @param extra         settings of this consumer beyond the common ones (assignment strategy, say)
-     * @param registry      where {@code robustcert_consumer_retries_total{loop=name}} goes
+     * @param registry      where {@code robustcert_consumer_records_total{loop=name}} (handled and committed) and
+     *                      {@code robustcert_consumer_retries_total{loop=name}} go
      * @param clientMetrics whether the consumer's own metrics (lag included) go there too
      */
     RecordLoop(Map<String, Object> kafka, String groupId, Map<String, Object> extra, String name, MeterRegistry registry,
@@ -63,6 +65,8 @@ final class RecordLoop {
         this.metrics = clientMetrics ? new KafkaClientMetrics(consumer) : null;
         this.retries = Counter.builder("robustcert.consumer.retries").tag("loop", name)
                 .description("Records taken again because their handling or commit failed").register(registry);
+        this.handled = Counter.builder("robustcert.consumer.records").tag("loop", name)
+                .description("Records handled and committed").register(registry);
         if (metrics != null) {
             metrics.bindTo(registry);
         }
@@ -80,6 +84,11 @@ final class RecordLoop {
         thread.start();
     }
 
+    /** Asks the loop to leave after the record in hand (several loops stop together: ask all, then {@link #stop}). */
+    void requestStop() {
+        running = false;
+    }
+
     /**
      * Leaves after the record in hand, if any, is finished and committed (within a second when there is none).
      * A record still unfinished after 30 s is abandoned uncommitted: it is handed out again, and the results
@@ -89,7 +98,7 @@ final class RecordLoop {
         if (thread == null) {
             return;
         }
-        running = false;
+        requestStop();
         thread.join(Duration.ofSeconds(30).toMillis());
         if (thread.isAlive()) {
             consumer.wakeup();
@@ -121,6 +130,7 @@ final class RecordLoop {
                     try {
                         if (handler.handle(record)) {
                             consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
+                            handled.increment();
                         }
                         backoff.reset();
                     } catch (WakeupException e) {

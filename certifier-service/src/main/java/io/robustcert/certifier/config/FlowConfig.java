@@ -38,6 +38,15 @@ public interface FlowConfig {
     String shardGroupId();
 
     /**
+     * Shards this instance works on at once, each on its own consumer of the shard group (so at most the shard
+     * topic's partitions in all). With ND4J at one thread per shard (OMP_NUM_THREADS=1) this is how one instance
+     * uses several cores: one ND4J op on two threads was slower here than on one.
+     */
+    @WithName("flow.shard-consumers")
+    @WithDefault("1")
+    int shardConsumers();
+
+    /**
      * Samples per bound batch in the flow and in CertifyModel; the verdicts do not depend on it. Memory does:
      * sound CROWN-IBP keeps every temporary of a batch in the bound workspace (about 15 MB per mnist_small
      * sample), measured 2.4 GB RSS at 128 and 1.0 GB at 32.

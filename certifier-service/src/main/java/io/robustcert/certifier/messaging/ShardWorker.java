@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Takes certification shards off {@link Topics#CERTIFICATION_SHARDS} in group {@code robustcert-certifier-shards},
- * one at a time on its own thread: every certifier instance takes its share (its partitions), so several
+ * one at a time per consumer ({@code robustcert.flow.shard-consumers} of them, default 1, each on its own thread):
+ * every certifier instance takes its share (its partitions), so several
  * instances certify one checkpoint together. A shard's offset is committed only after its results are on the
  * broker; a shard taken twice (after a crash or a rebalance) yields the same results under the same keys,
  * which the report keeps once. A shard that cannot be certified yields a failed result for its shard and goes
@@ -40,7 +41,7 @@ public class ShardWorker {
     private final EventPublisher publisher;
     private final Counter shards;
     private final MeterRegistry registry;
-    private RecordLoop loop;
+    private final List<RecordLoop> loops = new java.util.ArrayList<>();
 
     public ShardWorker(FlowConfig config, Config kafkaConfig, CheckpointRequests requests, EventPublisher publisher,
                        MeterRegistry registry) {
@@ -57,17 +58,21 @@ public class ShardWorker {
         if (!config.flowEnabled()) {
             return;
         }
-        loop = new RecordLoop(KafkaSettings.consumer(kafkaConfig), config.shardGroupId(), Map.of(), "certifier-shards",
-                registry, false);
-        loop.start(List.of(Topics.CERTIFICATION_SHARDS), null, record -> {
-            handle(record);
-            return true;
-        });
+        for (int i = 0; i < config.shardConsumers(); i++) {
+            RecordLoop loop = new RecordLoop(KafkaSettings.consumer(kafkaConfig), config.shardGroupId(), Map.of(),
+                    i == 0 ? "certifier-shards" : "certifier-shards-" + i, registry, false);
+            loops.add(loop);
+            loop.start(List.of(Topics.CERTIFICATION_SHARDS), null, record -> {
+                handle(record);
+                return true;
+            });
+        }
     }
 
-    /** A shard in hand is finished or, uncommitted, handed out again. */
+    /** The shards in hand are finished or, uncommitted, handed out again. */
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
-        if (loop != null) {
+        loops.forEach(RecordLoop::requestStop);
+        for (RecordLoop loop : loops) {
             loop.stop();
         }
     }

@@ -61,6 +61,7 @@ class RecordLoopTest {
         }
         assertEquals(List.of("first", "first", "first", "second"), handled);
         assertEquals(2.0, registry.get("robustcert.consumer.retries").tag("loop", "record-loop-test").counter().count());
+        assertEquals(2.0, registry.get("robustcert.consumer.records").tag("loop", "record-loop-test").counter().count());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get();
