@@ -185,6 +185,27 @@ class ManifestPolicyTest {
     }
   }
 
+  /** OpenMP would start a thread per core of the node: the evaluating pods bound ND4J's threads by their CPU limit. */
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void evaluatingPodsBoundNd4jThreadsByTheirCpuLimit(String overlay) {
+    int checked = 0;
+    for (PodSpecs pod : pods(overlay)) {
+      String component = pod.labels().get("app.kubernetes.io/component");
+      if (!component.equals("certifier") && !component.equals("attack")) {
+        continue;
+      }
+      var container = pod.spec().getContainers().get(0);
+      EnvVar threads = container.getEnv().stream().filter(e -> e.getName().equals("OMP_NUM_THREADS")).findFirst()
+          .orElseThrow(() -> new AssertionError(pod.owner() + " does not set OMP_NUM_THREADS"));
+      assertEquals("limits.cpu", threads.getValueFrom().getResourceFieldRef().getResource(), pod.owner());
+      assertEquals(container.getName(), threads.getValueFrom().getResourceFieldRef().getContainerName(), pod.owner());
+      assertTrue(container.getResources().getLimits().containsKey("cpu"), pod.owner() + " has no CPU limit");
+      checked++;
+    }
+    assertEquals(2, checked, "the certifier and the attack Deployments");
+  }
+
   @ParameterizedTest
   @MethodSource("overlays")
   void checkpointsAreOnTheSharedVolumeAndOnlyTrainersWrite(String overlay) {
