@@ -115,12 +115,9 @@ class DeadLetterTest {
     @Order(5)
     void aCheckpointThatCannotBeReadFailsAsUnreadable() throws Exception {
         byte[] content = "a directory stands where this file should be".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        StoreLayout store = new StoreLayout(platform.store);
-        Sha256 sha = Sha256.of(content);
-        // the URI as the file would have it (a directory's URI ends in a slash)
-        CheckpointRef ref = CheckpointRef.newBuilder().setCheckpointId("ckpt-" + UUID.randomUUID())
-                .setUri(store.uriOf(sha).toString()).setSha256(sha.hex()).setSizeBytes(content.length).build();
-        Files.createDirectories(store.pathOf(sha));
+        // the URI as the file would have it (taken before the directory exists: a directory's URI ends in a slash)
+        CheckpointRef ref = ShardedCheckpoint.ref(platform, content);
+        Files.createDirectories(new StoreLayout(platform.store).pathOf(Sha256.of(content)));
         assertWholeCheckpointFails(ref, "CHECKPOINT_UNREADABLE");
     }
 

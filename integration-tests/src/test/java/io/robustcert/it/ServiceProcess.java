@@ -112,20 +112,20 @@ final class ServiceProcess implements AutoCloseable {
 
     /** A counter or gauge from the service's Prometheus endpoint, summed over its tags (0 when absent). */
     double metric(String name) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port + "/q/metrics")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return r.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return sumOfSeries(l -> l.startsWith(name + " ") || l.startsWith(name + "{"));
     }
 
     /** The same, only the series whose {@code loop} tag is {@code loop}. */
     double metric(String name, String loop) throws IOException, InterruptedException {
+        return sumOfSeries(l -> l.startsWith(name + "{") && l.contains("loop=\"" + loop + "\""));
+    }
+
+    private double sumOfSeries(java.util.function.Predicate<String> series) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/q/metrics")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        return r.body().lines().filter(l -> l.startsWith(name + "{") && l.contains("loop=\"" + loop + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return r.body().lines().filter(series).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     private void awaitReady() {

@@ -83,18 +83,23 @@ final class ShardedCheckpoint {
         }
     }
 
-    /** Puts {@code content} into the platform's store under its digest; a reference to it with a fresh id. */
-    static CheckpointRef store(Platform platform, byte[] content) throws java.io.IOException {
+    /** The reference, with a fresh id, that {@link #store} gives {@code content}; nothing is written. */
+    static CheckpointRef ref(Platform platform, byte[] content) {
         StoreLayout store = new StoreLayout(platform.store);
         Sha256 sha = Sha256.of(content);
-        Path target = store.pathOf(sha);
+        return CheckpointRef.newBuilder().setCheckpointId("ckpt-" + UUID.randomUUID()).setUri(store.uriOf(sha).toString())
+                .setSha256(sha.hex()).setSizeBytes(content.length).build();
+    }
+
+    /** Puts {@code content} into the platform's store under its digest; a reference to it with a fresh id. */
+    static CheckpointRef store(Platform platform, byte[] content) throws java.io.IOException {
+        Path target = new StoreLayout(platform.store).pathOf(Sha256.of(content));
         Files.createDirectories(target.getParent());
         // Whole or not at all, as the trainer writes: a service may be reading the same digest's file right now.
         Path part = Files.createTempFile(target.getParent(), "checkpoint", ".part");
         Files.write(part, content);
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return CheckpointRef.newBuilder().setCheckpointId("ckpt-" + UUID.randomUUID()).setUri(store.uriOf(sha).toString())
-                .setSha256(sha.hex()).setSizeBytes(content.length).build();
+        return ref(platform, content);
     }
 
     /** Announces the checkpoint {@code ref} with the sharded plan over the first {@code images} test images. */
