@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Certifies a model on a dataset at EPS with sound bounds, attacks it with PGD, prints the table of "
-                    + "Standard / PGD / Verified error (%) and checks the thresholds.",
+                    + "Standard / PGD / Verified error (%%) and checks the thresholds.",
             "Exit codes: 0 thresholds met, 1 not met, 2 bad usage or bad input, 3 unsoundness alarm (a certified "
                     + "sample broken by a checked adversarial example; wins over 1), 69 --remote service unavailable, "
                     + "70 internal error."},

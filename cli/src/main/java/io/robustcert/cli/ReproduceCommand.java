@@ -304,6 +304,11 @@ final class ReproduceCommand implements Callable<Integer> {
         }
 
         @Override
+        public boolean perExample() {
+            return bound.perExample();
+        }
+
+        @Override
         public MarginBounds compute(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision precision) {
             return bound.compute(network, inputs, labels, ball, precision).withMethod(label());
         }

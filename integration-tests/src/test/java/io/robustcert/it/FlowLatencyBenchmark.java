@@ -43,9 +43,15 @@ class FlowLatencyBenchmark {
         Assumptions.assumeTrue(Boolean.getBoolean("robustcert.bench.latency"), "benchmark: -Drobustcert.bench.latency=true");
         int images = Integer.getInteger("robustcert.bench.images", 10_000);
         double eps = Double.parseDouble(System.getProperty("robustcert.bench.eps", "0.1"));
-        // ND4J threads per service (OMP_NUM_THREADS): N for both, or certifier:attack (2:1); empty: ND4J's default
-        String threads = System.getProperty("robustcert.bench.nd4j-threads", "");
-        String[] split = threads.isEmpty() ? new String[0] : threads.split(":");
+        // ND4J threads per service (OMP_NUM_THREADS): N for both, or certifier:attack (2:1); "default": ND4J's own
+        // (a thread per core in each service). Unset: half the cores each, as the main job and the pods run them.
+        String threads = System.getProperty("robustcert.bench.nd4j-threads",
+                String.valueOf(Math.max(1, Runtime.getRuntime().availableProcessors() / 2)));
+        String[] split = threads.equals("default") ? new String[0] : threads.split(":");
+        // the model: the committed naturally trained mnist_small, or a model file (with its architecture inside)
+        String modelFile = System.getProperty("robustcert.bench.model", "");
+        byte[] model = modelFile.isEmpty() ? ShardedCheckpoint.naturalModel()
+                : java.nio.file.Files.readAllBytes(java.nio.file.Path.of(modelFile));
         // a sharded plan, and how many shards the certifier works on at once (robustcert.flow.shard-consumers)
         int shardSize = Integer.getInteger("robustcert.bench.shard-size", 0);
         String certifierShards = System.getProperty("robustcert.bench.certifier-shard-consumers", "1");
@@ -63,7 +69,7 @@ class FlowLatencyBenchmark {
         }
         try (Platform platform = Platform.start("latency", List.of("certifier-service", "attack-service"), Map.of(), env,
                 ShardedCheckpoint::createShardTopics)) {
-            CheckpointRef ref = ShardedCheckpoint.store(platform, ShardedCheckpoint.naturalModel());
+            CheckpointRef ref = ShardedCheckpoint.store(platform, model);
             String id = ref.getCheckpointId();
             EvaluationPlan plan = EvaluationPlan.newBuilder()
                     .setDataset(DatasetSlice.newBuilder().setDataset("mnist").setSplit("test").setCount(images))
@@ -112,7 +118,8 @@ class FlowLatencyBenchmark {
                     Map.Entry::getKey, e -> e.getValue() / 1024)));
             result.put("report_rates", complete.getRatesList().toString());
             result.put("cpus", Runtime.getRuntime().availableProcessors());
-            result.put("nd4j_threads_per_service", threads.isEmpty() ? "default" : threads);
+            result.put("nd4j_threads_per_service", threads);
+            result.put("model", modelFile.isEmpty() ? "naturally trained mnist_small (core test fixture)" : modelFile);
             result.put("shard_size", shardSize);
             result.put("certifier_shard_consumers", certifierShards);
             result.put("certifier_batch", certifierBatch.isEmpty() ? "default (32)" : certifierBatch);

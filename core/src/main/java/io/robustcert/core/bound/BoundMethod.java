@@ -16,4 +16,13 @@ public interface BoundMethod {
      * @param labels the label to certify for each example
      */
     MarginBounds compute(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision precision);
+
+    /**
+     * Whether each example's bounds depend on that example alone, so that any subset of a batch can be
+     * bounded apart with the same result ({@link FloatScreen} relies on it). False unless a method says so:
+     * a rule drawing random slopes per batch, for one, does not qualify.
+     */
+    default boolean perExample() {
+        return false;
+    }
 }

@@ -39,6 +39,11 @@ public final class Crown implements BoundMethod {
     }
 
     @Override
+    public boolean perExample() {
+        return rule instanceof FixedSlopeRule;
+    }
+
+    @Override
     public String label() {
         return "crown";
     }

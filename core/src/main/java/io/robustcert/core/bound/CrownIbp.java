@@ -29,6 +29,11 @@ public final class CrownIbp implements BoundMethod {
     }
 
     @Override
+    public boolean perExample() {
+        return rule instanceof FixedSlopeRule;
+    }
+
+    @Override
     public String label() {
         return "crown-ibp";
     }

@@ -10,6 +10,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Ibp implements BoundMethod {
 
     @Override
+    public boolean perExample() {
+        return true;
+    }
+
+    @Override
     public String label() {
         return "ibp";
     }

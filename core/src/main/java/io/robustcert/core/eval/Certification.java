@@ -1,6 +1,7 @@
 package io.robustcert.core.eval;
 
 import io.robustcert.core.bound.BoundMethod;
+import io.robustcert.core.bound.FloatScreen;
 import io.robustcert.core.bound.MarginBounds;
 import io.robustcert.core.model.Network;
 import io.robustcert.core.perturb.LinfBall;
@@ -62,7 +63,8 @@ public final class Certification {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be ≥ 1, got " + batchSize);
         }
-        this.methods = List.copyOf(methods);
+        // Verdicts only (no bound values leave this class), so the float32 screen may drop clear failures.
+        this.methods = methods.stream().map(FloatScreen::of).toList();
         this.ball = ball;
         this.precision = precision;
         this.batchSize = batchSize;

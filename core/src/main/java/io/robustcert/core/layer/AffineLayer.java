@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -135,15 +136,38 @@ public abstract class AffineLayer implements Layer {
         if (!precision.sound()) {
             return bound.withCoefficients(newLambda, bound.bias().add(biasTerm));
         }
-        // Stored Λ' = fl(ΛW) misses the exact ΛW by at most E = γ|Λ||W|, so for the input g,
-        // ΛWg ≥ Λ'g − E·|g| ≥ Λ'g − E·max(|l_g|,|u_g|). The bias term Λb is a rounded dot product too.
+        // Stored Λ' = fl(ΛW) misses the exact ΛW by at most E = γ|Λ||W| (+η per entry), so for the input g,
+        // ΛWg ≥ Λ'g − E·|g| ≥ Λ'g − E·m with m = max(|l_g|,|u_g|). The bias term Λb is a rounded dot product too.
         INDArray absLambda = Transforms.abs(lambda, true);
-        INDArray coefficientError = SoundArithmetic.errorBound(
-                adjoint(absLambda, weight(WeightForm.ABS, precision), precision), adjointDotLength());
         INDArray biasLower = SoundArithmetic.lowerBound(biasTerm,
                 SoundArithmetic.errorBound(biasDot(absLambda, biases(precision)[1]), biasDotLength()));
-        INDArray slack = magnitudeProduct(bound, coefficientError, inputBounds);
+        INDArray slack = coefficientSlack(bound, absLambda, inputBounds, precision);
         return bound.withCoefficients(newLambda, SoundArithmetic.sumDown(bound.bias(), biasLower, slack.negi()));
+    }
+
+    /**
+     * An upper bound of Σₖ Eₖ·mₖ per row, {@code [B·R]}, with E = γₙ|Λ||W| + ηₙ the coefficient errors of the
+     * adjoint. By associativity Σₖ(|Λ||W|)ₖ·mₖ = Σⱼ|Λⱼ|·(|W|m)ⱼ: the forward map of m, one row per example,
+     * replaces the adjoint of |Λ|, one per specification row (the costlier half of a sound step otherwise).
+     * Both sums have non-negative terms, so each computed sum is raised to an upper bound of the exact one.
+     */
+    private INDArray coefficientSlack(LinearBound bound, INDArray absLambda, IntervalBounds inputBounds,
+                                      Precision precision) {
+        INDArray magnitude = inputBounds.magnitude();
+        long batch = bound.batch();
+        INDArray reach = SoundArithmetic.upperOfNonNegativeSum(
+                apply(magnitude, weight(WeightForm.ABS, precision), null, precision), forwardDotLength() + 1);
+        long outputs = reach.length() / batch;
+        INDArray weighted = absLambda.reshape('c', batch, bound.rows(), outputs)
+                .mul(reach.reshape('c', batch, 1, outputs)).sum(2).reshape(batch * bound.rows());
+        INDArray weightedUpper = SoundArithmetic.upperOfNonNegativeSum(weighted, outputs + 1);
+        long inputs = magnitude.length() / batch;
+        INDArray magnitudeSums = SoundArithmetic.upperOfNonNegativeSum(
+                magnitude.reshape('c', batch, inputs).sum(1), inputs);
+        // each example's sum on each of its rows (×1 is exact)
+        INDArray perRow = magnitudeSums.reshape('c', batch, 1).mul(Nd4j.ones(magnitudeSums.dataType(), 1, bound.rows()))
+                .reshape(batch * bound.rows());
+        return SoundArithmetic.weightedErrorBound(weightedUpper, perRow, adjointDotLength());
     }
 
     /**

@@ -109,17 +109,25 @@ public final class Conv2d extends AffineLayer {
         return out;
     }
 
-    /** im2col then one gemm: every output is a dot product of length C·k·k. */
+    /**
+     * im2col, then one gemm per example: every output is a dot product of length C·k·k. The columns stay in
+     * im2col's layout {@code [B, C·k·k, oH·oW]} and each example's product lands in its slice of the output,
+     * so no permuted copy of either large array is made (strided copies cost more than the products here).
+     */
     private INDArray applyAsGemm(INDArray x, INDArray w, INDArray biasOrNull) {
         long batch = x.size(0);
+        long patch = (long) inChannels * kernel * kernel;
+        long positions = (long) outH * outW;
         // The overload without an output array allocates float32; give it one of the input's type.
         INDArray cols = Nd4j.create(x.dataType(), batch, inChannels, kernel, kernel, outH, outW);
         Convolution.im2col(x, kernel, kernel, stride, stride, padding, padding, false, cols);
-        // [B, C, k, k, oH, oW] → [C·k·k, B·oH·oW]
-        INDArray colMatrix = cols.permute(1, 2, 3, 0, 4, 5).dup('c').reshape('c', inChannels * kernel * kernel,
-                batch * outH * outW);
-        INDArray y = w.reshape('c', outChannels, inChannels * kernel * kernel).mmul(colMatrix);
-        INDArray out = y.reshape('c', outChannels, batch, outH, outW).permute(1, 0, 2, 3).dup('c');
+        INDArray cols3 = cols.reshape('c', batch, patch, positions);
+        INDArray w2 = w.reshape('c', outChannels, patch);
+        INDArray out = Nd4j.create(x.dataType(), batch, outChannels, outH, outW);
+        INDArray out3 = out.reshape('c', batch, outChannels, positions);
+        for (long i = 0; i < batch; i++) {
+            Nd4j.gemm(w2, cols3.slice(i), out3.slice(i), false, false, 1.0, 0.0);
+        }
         if (biasOrNull != null) {
             out.addi(biasOrNull.reshape(1, outChannels, 1, 1));
         }
@@ -145,12 +153,21 @@ public final class Conv2d extends AffineLayer {
         return deconvWeights.computeIfAbsent(precision, p -> Workspaces.persistent(() -> w.permute(2, 3, 1, 0).dup('c')));
     }
 
-    /** One gemm, then col2im: each input gradient sums Cout·k·k products (at most k·k per column). */
+    /**
+     * One gemm per row (Wᵀ·Λ_row lands in im2col's layout), then col2im: each input gradient sums Cout·k·k
+     * products (at most k·k per column). As in {@link #applyAsGemm}, no permuted copies.
+     */
     private INDArray adjointAsGemm(INDArray l, INDArray w) {
         long n = l.size(0);
-        INDArray lambdaMatrix = l.permute(1, 0, 2, 3).dup('c').reshape('c', outChannels, n * outH * outW);
-        INDArray colsT = w.reshape('c', outChannels, inChannels * kernel * kernel).transpose().mmul(lambdaMatrix);
-        INDArray cols = colsT.reshape('c', inChannels, kernel, kernel, n, outH, outW).permute(3, 0, 1, 2, 4, 5).dup('c');
+        long patch = (long) inChannels * kernel * kernel;
+        long positions = (long) outH * outW;
+        INDArray l3 = l.reshape('c', n, outChannels, positions);
+        INDArray w2 = w.reshape('c', outChannels, patch);
+        INDArray cols = Nd4j.create(l.dataType(), n, inChannels, kernel, kernel, outH, outW);
+        INDArray cols3 = cols.reshape('c', n, patch, positions);
+        for (long i = 0; i < n; i++) {
+            Nd4j.gemm(w2, l3.slice(i), cols3.slice(i), true, false, 1.0, 0.0);
+        }
         return Convolution.col2im(cols, stride, stride, padding, padding, (int) inH, (int) inW);
     }
 

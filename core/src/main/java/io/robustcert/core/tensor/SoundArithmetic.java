@@ -1,5 +1,6 @@
 package io.robustcert.core.tensor;
 
+import org.bytedeco.javacpp.DoublePointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -68,6 +69,24 @@ public final class SoundArithmetic {
         return scaledUp(absSums, errorFactor(n), n * Double.MIN_NORMAL);
     }
 
+    /**
+     * An upper bound of Σₖ eₖ·mₖ where each eₖ is the rounding error of a dot product of length n and
+     * {@code weightedAbsSums} bounds Σₖ (Σ|aᵢ||bᵢ|)ₖ·mₖ from above exactly, {@code magnitudeSums} Σₖ mₖ:
+     * ↑(↑(weighted·cₙ) + ↑(ηₙ·magnitude)), element-wise. The same quantity as summing {@link #errorBound}
+     * times m, for a caller that can form the weighted sums without the per-entry ones.
+     */
+    public static INDArray weightedErrorBound(INDArray weightedAbsSums, INDArray magnitudeSums, long n) {
+        double factor = errorFactor(n);
+        double eta = n * Double.MIN_NORMAL;
+        Elements s = Elements.copyOf(weightedAbsSums);
+        double[] v = s.values;
+        double[] m = Elements.read(magnitudeSums, weightedAbsSums.shape());
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.nextUp(Math.nextUp(v[i] * factor) + Math.nextUp(eta * m[i]));
+        }
+        return s.store();
+    }
+
     /** An upper bound of a sum of n non-negative terms whose computed value is {@code computed}. */
     public static INDArray upperOfNonNegativeSum(INDArray computed, long n) {
         return scaledUp(computed, Math.nextUp(1.0 + Math.nextUp(2.0 * gamma(n))), n * Double.MIN_NORMAL);
@@ -75,49 +94,54 @@ public final class SoundArithmetic {
 
     /** ↑(↑(s·factor) + eta) element-wise: at least s·factor + eta exactly. */
     private static INDArray scaledUp(INDArray values, double factor, double eta) {
-        double[] s = data(values);
-        for (int i = 0; i < s.length; i++) {
-            s[i] = Math.nextUp(Math.nextUp(s[i] * factor) + eta);
+        Elements s = Elements.copyOf(values);
+        double[] v = s.values;
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.nextUp(Math.nextUp(v[i] * factor) + eta);
         }
-        return wrap(s, values);
+        return s.store();
     }
 
     /** ↓(fl(value − error)): a lower bound of the exact value when |computed − exact| ≤ error. */
     public static INDArray lowerBound(INDArray value, INDArray error) {
-        double[] v = data(value);
-        double[] e = data(error);
+        Elements s = Elements.copyOf(value);
+        double[] v = s.values;
+        double[] e = Elements.read(error, value.shape());
         for (int i = 0; i < v.length; i++) {
             v[i] = Math.nextDown(v[i] - e[i]);
         }
-        return wrap(v, value);
+        return s.store();
     }
 
     /** ↑(fl(value + error)): an upper bound of the exact value when |computed − exact| ≤ error. */
     public static INDArray upperBound(INDArray value, INDArray error) {
-        double[] v = data(value);
-        double[] e = data(error);
+        Elements s = Elements.copyOf(value);
+        double[] v = s.values;
+        double[] e = Elements.read(error, value.shape());
         for (int i = 0; i < v.length; i++) {
             v[i] = Math.nextUp(v[i] + e[i]);
         }
-        return wrap(v, value);
+        return s.store();
     }
 
     /** Every element moved one double down: a lower bound of a value rounded to nearest once. */
     public static INDArray down(INDArray value) {
-        double[] v = data(value);
+        Elements s = Elements.copyOf(value);
+        double[] v = s.values;
         for (int i = 0; i < v.length; i++) {
             v[i] = Math.nextDown(v[i]);
         }
-        return wrap(v, value);
+        return s.store();
     }
 
     /** Every element moved one double up: an upper bound of a value rounded to nearest once. */
     public static INDArray up(INDArray value) {
-        double[] v = data(value);
+        Elements s = Elements.copyOf(value);
+        double[] v = s.values;
         for (int i = 0; i < v.length; i++) {
             v[i] = Math.nextUp(v[i]);
         }
-        return wrap(v, value);
+        return s.store();
     }
 
     /**
@@ -145,24 +169,52 @@ public final class SoundArithmetic {
      * moved one double down, so it never exceeds the exact partial sum. All terms share one shape.
      */
     public static INDArray sumDown(INDArray first, INDArray... rest) {
-        double[] acc = data(first);
+        Elements s = Elements.copyOf(first);
+        double[] acc = s.values;
         for (INDArray term : rest) {
-            double[] t = data(term.reshape('c', first.shape()));
+            double[] t = Elements.read(term, first.shape());
             for (int i = 0; i < acc.length; i++) {
                 acc[i] = Math.nextDown(acc[i] + t[i]);
             }
         }
-        return wrap(acc, first);
+        return s.store();
     }
 
-    private static double[] data(INDArray a) {
-        if (a.dataType() != DataType.DOUBLE) {
-            throw new IllegalArgumentException("sound arithmetic needs float64, got " + a.dataType());
+    /**
+     * A fresh c-ordered float64 copy of an array and its elements as a Java array, moved in and out by one
+     * bulk copy each: ND4J's per-element get/put cost more than the rounding steps themselves.
+     */
+    private static final class Elements {
+        private final INDArray array;
+        private final DoublePointer pointer;
+        final double[] values;
+
+        private Elements(INDArray array) {
+            if (array.offset() != 0 || array.isView()) {
+                throw new IllegalStateException("expected a fresh contiguous copy");
+            }
+            this.array = array;
+            this.pointer = new DoublePointer(array.data().addressPointer());
+            this.values = new double[Math.toIntExact(array.length())];
+            pointer.get(values);
         }
-        return a.dup('c').data().asDouble();
-    }
 
-    private static INDArray wrap(double[] values, INDArray like) {
-        return Nd4j.create(values, like.shape(), 'c');
+        static Elements copyOf(INDArray a) {
+            if (a.dataType() != DataType.DOUBLE) {
+                throw new IllegalArgumentException("sound arithmetic needs float64, got " + a.dataType());
+            }
+            return new Elements(a.dup('c'));
+        }
+
+        /** The elements of {@code a} in c order of {@code shape} (same length). */
+        static double[] read(INDArray a, long[] shape) {
+            return copyOf(a.reshape('c', shape)).values;
+        }
+
+        /** Writes the values back into the copy and returns it. */
+        INDArray store() {
+            pointer.put(values);
+            return array;
+        }
     }
 }
