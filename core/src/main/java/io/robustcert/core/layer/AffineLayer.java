@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -25,8 +26,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 public abstract class AffineLayer implements Layer {
 
-    /** The weight tensors each rule needs: W, |W|, max(W,0), min(W,0). */
-    protected enum WeightForm { PLAIN, ABS, POSITIVE, NEGATIVE }
+    /**
+     * The weight tensors each rule needs: W, |W|, max(W,0), min(W,0), and SIGNED: max(W,0) and min(W,0)
+     * stacked along the output dimension (twice the outputs), so one map of an input gives both products.
+     */
+    protected enum WeightForm { PLAIN, ABS, POSITIVE, NEGATIVE, SIGNED }
 
     private final INDArray weight;
     private final INDArray bias;
@@ -66,6 +70,7 @@ public abstract class AffineLayer implements Layer {
                         case ABS -> Transforms.abs(w, true);
                         case POSITIVE -> Transforms.max(w, 0.0, true);
                         case NEGATIVE -> Transforms.min(w, 0.0, true);
+                        case SIGNED -> Nd4j.concat(0, Transforms.max(w, 0.0, true), Transforms.min(w, 0.0, true));
                     };
                 }));
     }
@@ -116,15 +121,38 @@ public abstract class AffineLayer implements Layer {
             INDArray r = apply(radius, weight(WeightForm.ABS, precision), null, precision);
             return new IntervalBounds(c.sub(r), c.addi(r));
         }
-        // lower = W⁺l + W⁻u + b, upper = W⁺u + W⁻l + b: two dot products of length n and the bias.
-        INDArray wPos = weight(WeightForm.POSITIVE, precision);
-        INDArray wNeg = weight(WeightForm.NEGATIVE, precision);
-        INDArray lower = apply(in.lower(), wPos, b, precision).addi(apply(in.upper(), wNeg, null, precision));
-        INDArray upper = apply(in.upper(), wPos, b, precision).addi(apply(in.lower(), wNeg, null, precision));
+        // lower = W⁺l + W⁻u + b, upper = W⁺u + W⁻l + b: two dot products of length n and the bias. The stacked
+        // [W⁺; W⁻] maps l and u once each (one im2col per end for a convolution instead of two).
+        INDArray signed = weight(WeightForm.SIGNED, precision);
+        INDArray ofLower = apply(in.lower(), signed, null, precision);
+        INDArray ofUpper = apply(in.upper(), signed, null, precision);
+        long outputs = ofLower.size(1) / 2;
+        INDArray lower = positivePart(ofLower, outputs).add(negativePart(ofUpper, outputs));
+        INDArray upper = positivePart(ofUpper, outputs).add(negativePart(ofLower, outputs));
+        lower = addBias(lower, b);
+        upper = addBias(upper, b);
         // Σ|W⁺||l| + |W⁻||u| + |b| ≤ |W|·max(|l|,|u|) + |b|, for both ends.
         INDArray absSums = apply(in.magnitude(), weight(WeightForm.ABS, precision), biases(precision)[1], precision);
         INDArray error = SoundArithmetic.errorBound(absSums, forwardDotLength() + 2);
         return new IntervalBounds(SoundArithmetic.lowerBound(lower, error), SoundArithmetic.upperBound(upper, error));
+    }
+
+    /** The first {@code outputs} channels (features) of a stacked map's result: the W⁺ products. */
+    private static INDArray positivePart(INDArray stacked, long outputs) {
+        return stacked.get(NDArrayIndex.all(), NDArrayIndex.interval(0, outputs));
+    }
+
+    /** The last {@code outputs} channels (features) of a stacked map's result: the W⁻ products. */
+    private static INDArray negativePart(INDArray stacked, long outputs) {
+        return stacked.get(NDArrayIndex.all(), NDArrayIndex.interval(outputs, 2 * outputs));
+    }
+
+    /** y + b with b broadcast over every dimension after the outputs' (channels or features). */
+    private static INDArray addBias(INDArray y, INDArray b) {
+        long[] shape = new long[y.rank()];
+        java.util.Arrays.fill(shape, 1);
+        shape[1] = b.length();
+        return y.addi(b.reshape(shape));
     }
 
     @Override
@@ -161,13 +189,34 @@ public abstract class AffineLayer implements Layer {
         INDArray weighted = absLambda.reshape('c', batch, bound.rows(), outputs)
                 .mul(reach.reshape('c', batch, 1, outputs)).sum(2).reshape(batch * bound.rows());
         INDArray weightedUpper = SoundArithmetic.upperOfNonNegativeSum(weighted, outputs + 1);
+        return SoundArithmetic.weightedErrorBound(weightedUpper, magnitudeSumsPerRow(bound, magnitude),
+                adjointDotLength());
+    }
+
+    /**
+     * An upper bound of Σₖ eₖ·mₖ per row, {@code [B·R]}, where each coefficient eₖ's rounding error is that of
+     * a dot product of length n whose computed sum of absolute products is {@code absSums}ₖ (rows
+     * {@code [B·R, ...]}) and m = max(|l|,|u|) of the input: c·Σₖ absSumsₖ·mₖ + η·Σₖ mₖ, each sum raised to an
+     * upper bound of the exact one. Equal to summing {@link SoundArithmetic#errorBound} times m, without a
+     * rounding step per coefficient.
+     */
+    static INDArray roundingSlack(LinearBound bound, INDArray absSums, IntervalBounds inputBounds, long n) {
+        long width = absSums.length() / (bound.batch() * bound.rows());
+        INDArray magnitude = inputBounds.magnitude();
+        INDArray weighted = absSums.reshape('c', bound.batch(), bound.rows(), width)
+                .mul(magnitude.reshape('c', bound.batch(), 1, width)).sum(2).reshape(bound.batch() * bound.rows());
+        return SoundArithmetic.weightedErrorBound(SoundArithmetic.upperOfNonNegativeSum(weighted, width + 1),
+                magnitudeSumsPerRow(bound, magnitude), n);
+    }
+
+    /** Per row, an upper bound of Σₖ mₖ over its example's input magnitudes m, {@code [B·R]}. */
+    private static INDArray magnitudeSumsPerRow(LinearBound bound, INDArray magnitude) {
+        long batch = bound.batch();
         long inputs = magnitude.length() / batch;
-        INDArray magnitudeSums = SoundArithmetic.upperOfNonNegativeSum(
-                magnitude.reshape('c', batch, inputs).sum(1), inputs);
+        INDArray sums = SoundArithmetic.upperOfNonNegativeSum(magnitude.reshape('c', batch, inputs).sum(1), inputs);
         // each example's sum on each of its rows (×1 is exact)
-        INDArray perRow = magnitudeSums.reshape('c', batch, 1).mul(Nd4j.ones(magnitudeSums.dataType(), 1, bound.rows()))
+        return sums.reshape('c', batch, 1).mul(Nd4j.ones(sums.dataType(), 1, bound.rows()))
                 .reshape(batch * bound.rows());
-        return SoundArithmetic.weightedErrorBound(weightedUpper, perRow, adjointDotLength());
     }
 
     /**

@@ -103,7 +103,7 @@ public final class Conv2d extends AffineLayer {
         if (precision.sound()) {
             return applyAsGemm(x, w, biasOrNull);
         }
-        INDArray out = Nd4j.createUninitialized(x.dataType(), x.size(0), outChannels, outH, outW);
+        INDArray out = Nd4j.createUninitialized(x.dataType(), x.size(0), w.size(0), outH, outW);
         INDArray[] inputs = biasOrNull == null ? new INDArray[] {x, w} : new INDArray[] {x, w, biasOrNull};
         Nd4j.exec(new Conv2D(inputs, new INDArray[] {out}, convConfig));
         return out;
@@ -122,14 +122,14 @@ public final class Conv2d extends AffineLayer {
         INDArray cols = Nd4j.create(x.dataType(), batch, inChannels, kernel, kernel, outH, outW);
         Convolution.im2col(x, kernel, kernel, stride, stride, padding, padding, false, cols);
         INDArray cols3 = cols.reshape('c', batch, patch, positions);
-        INDArray w2 = w.reshape('c', outChannels, patch);
-        INDArray out = Nd4j.create(x.dataType(), batch, outChannels, outH, outW);
-        INDArray out3 = out.reshape('c', batch, outChannels, positions);
-        for (long i = 0; i < batch; i++) {
-            Nd4j.gemm(w2, cols3.slice(i), out3.slice(i), false, false, 1.0, 0.0);
-        }
+        // w may stack several weight forms along the output channels (AffineLayer's SIGNED)
+        long channels = w.size(0);
+        INDArray w2 = w.reshape('c', channels, patch);
+        INDArray out = Nd4j.create(x.dataType(), batch, channels, outH, outW);
+        INDArray out3 = out.reshape('c', batch, channels, positions);
+        productPerExample(w2, false, cols3, out3);
         if (biasOrNull != null) {
-            out.addi(biasOrNull.reshape(1, outChannels, 1, 1));
+            out.addi(biasOrNull.reshape(1, channels, 1, 1));
         }
         return out;
     }
@@ -165,10 +165,28 @@ public final class Conv2d extends AffineLayer {
         INDArray w2 = w.reshape('c', outChannels, patch);
         INDArray cols = Nd4j.create(l.dataType(), n, inChannels, kernel, kernel, outH, outW);
         INDArray cols3 = cols.reshape('c', n, patch, positions);
-        for (long i = 0; i < n; i++) {
-            Nd4j.gemm(w2, l3.slice(i), cols3.slice(i), true, false, 1.0, 0.0);
-        }
+        productPerExample(w2, true, l3, cols3);
         return Convolution.col2im(cols, stride, stride, padding, padding, (int) inH, (int) inW);
+    }
+
+    /** Below this many multiply-adds per example, one call's overhead outweighs its arithmetic. */
+    private static final long SMALL_PRODUCT = 1L << 17;
+
+    /**
+     * {@code out[i] = op(w)·x[i]} for every i (op: transpose or not), float64 dot products of w's inner length
+     * either way: one gemm per example into out's slices, or, where each product is small (the first layer's
+     * few input channels), one batched matmul against w repeated per example, which saves the per-call cost.
+     */
+    private static void productPerExample(INDArray w, boolean transposeW, INDArray x, INDArray out) {
+        long n = x.size(0);
+        if (w.length() * x.size(2) < SMALL_PRODUCT) {
+            INDArray repeated = w.reshape('c', 1, w.size(0), w.size(1)).broadcast(n, w.size(0), w.size(1));
+            out.assign(Nd4j.matmul(repeated, x, transposeW, false, false));
+            return;
+        }
+        for (long i = 0; i < n; i++) {
+            Nd4j.gemm(w, x.slice(i), out.slice(i), transposeW, false, 1.0, 0.0);
+        }
     }
 
     @Override

@@ -94,8 +94,7 @@ public final class Relu implements Layer {
         // to nearest is symmetric): the sum of absolute products the error bound needs.
         INDArray interceptLower = SoundArithmetic.lowerBound(interceptTerm,
                 SoundArithmetic.errorBound(Transforms.abs(interceptTerm, true), n));
-        INDArray productError = SoundArithmetic.errorBound(Transforms.abs(newCoefficients, true), 1);
-        INDArray slack = AffineLayer.magnitudeProduct(bound, productError, inputBounds);
+        INDArray slack = AffineLayer.roundingSlack(bound, Transforms.abs(newCoefficients, true), inputBounds, 1);
         return bound.withCoefficients(newCoefficients, SoundArithmetic.sumDown(bound.bias(), interceptLower, slack.negi()));
     }
 
