@@ -3,6 +3,7 @@ package io.robustcert.core.bound;
 import io.robustcert.core.model.Network;
 import io.robustcert.core.perturb.LinfBall;
 import io.robustcert.core.tensor.Precision;
+import io.robustcert.core.tensor.Workspaces;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -59,7 +60,7 @@ public final class FloatScreen implements BoundMethod {
         if (!precision.sound()) {
             return method.compute(network, inputs, labels, ball, precision);
         }
-        double[][] fast = method.compute(network, inputs, labels, ball, Precision.FAST).lowerMatrix();
+        double[][] fast = Workspaces.screen(() -> method.compute(network, inputs, labels, ball, Precision.FAST).lowerMatrix());
         int[] kept = java.util.stream.IntStream.range(0, labels.length).filter(i -> !clearlyFails(fast[i])).toArray();
         if (kept.length == labels.length) {
             return method.compute(network, inputs, labels, ball, precision);

@@ -28,6 +28,7 @@ public final class Workspaces {
     private static final String SCRATCH = "robustcert-scratch";
     private static final String STEP = "robustcert-step";
     private static final String MICRO = "robustcert-micro-batch";
+    private static final String SCREEN = "robustcert-screen";
     private static final WorkspaceConfiguration CONFIG = WorkspaceConfiguration.builder()
             .initialSize(0)
             .overallocationLimit(0.02)
@@ -43,7 +44,8 @@ public final class Workspaces {
     /** Runs a computation with its temporaries in the thread's bound workspace. Nested calls share it. */
     @SuppressWarnings("try") // the scope is the point, the resource itself is not used
     public static <T> T compute(Supplier<T> computation) {
-        if (Nd4j.getWorkspaceManager().checkIfWorkspaceExistsAndActive(BOUNDS)) {
+        if (Nd4j.getWorkspaceManager().checkIfWorkspaceExistsAndActive(BOUNDS)
+                || Nd4j.getWorkspaceManager().checkIfWorkspaceExistsAndActive(SCREEN)) {
             return computation.get();
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, BOUNDS)) {
@@ -63,6 +65,23 @@ public final class Workspaces {
             throw new IllegalStateException("scratch scopes do not nest: the inner one would empty the outer one");
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, SCRATCH)) {
+            return computation.get();
+        }
+    }
+
+    /**
+     * Runs a whole bound computation, its {@link #compute} scope included, in the thread's screen workspace,
+     * emptied when it returns: for a cheap float32 pass ahead of a sound one ({@code FloatScreen}). A workspace
+     * learns its size from its first cycle; sharing the bound workspace, the small pass would teach it a size
+     * the sound pass then outgrows on every call. Only plain Java values may leave it.
+     */
+    @SuppressWarnings("try")
+    public static <T> T screen(Supplier<T> computation) {
+        if (Nd4j.getWorkspaceManager().checkIfWorkspaceExistsAndActive(BOUNDS)
+                || Nd4j.getWorkspaceManager().checkIfWorkspaceExistsAndActive(SCREEN)) {
+            throw new IllegalStateException("a screen scope runs outside any bound computation");
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, SCREEN)) {
             return computation.get();
         }
     }
