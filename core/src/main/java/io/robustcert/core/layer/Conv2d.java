@@ -38,6 +38,9 @@ public final class Conv2d extends AffineLayer {
     private final int padding;
     private final long inH;
     private final long inW;
+    /** Below this many multiply-adds per example, one call's overhead outweighs its arithmetic. */
+    private static final long SMALL_PRODUCT = 1L << 17;
+
     private final long outH;
     private final long outW;
     private final Conv2DConfig convConfig;
@@ -169,9 +172,6 @@ public final class Conv2d extends AffineLayer {
         productPerExample(w2, true, l3, cols3);
         return Convolution.col2im(cols, stride, stride, padding, padding, (int) inH, (int) inW);
     }
-
-    /** Below this many multiply-adds per example, one call's overhead outweighs its arithmetic. */
-    private static final long SMALL_PRODUCT = 1L << 17;
 
     /**
      * {@code out[i] = op(w)·x[i]} for every i (op: transpose or not), float64 dot products of w's inner length
