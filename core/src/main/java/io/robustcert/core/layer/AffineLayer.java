@@ -182,15 +182,9 @@ public abstract class AffineLayer implements Layer {
     private INDArray coefficientSlack(LinearBound bound, INDArray absLambda, IntervalBounds inputBounds,
                                       Precision precision) {
         INDArray magnitude = inputBounds.magnitude();
-        long batch = bound.batch();
         INDArray reach = SoundArithmetic.upperOfNonNegativeSum(
                 apply(magnitude, weight(WeightForm.ABS, precision), null, precision), forwardDotLength() + 1);
-        long outputs = reach.length() / batch;
-        INDArray weighted = absLambda.reshape('c', batch, bound.rows(), outputs)
-                .mul(reach.reshape('c', batch, 1, outputs)).sum(2).reshape(batch * bound.rows());
-        INDArray weightedUpper = SoundArithmetic.upperOfNonNegativeSum(weighted, outputs + 1);
-        return SoundArithmetic.weightedErrorBound(weightedUpper, magnitudeSumsPerRow(bound, magnitude),
-                adjointDotLength());
+        return slack(bound, absLambda, reach, magnitude, adjointDotLength());
     }
 
     /**
@@ -201,10 +195,20 @@ public abstract class AffineLayer implements Layer {
      * rounding step per coefficient.
      */
     static INDArray roundingSlack(LinearBound bound, INDArray absSums, IntervalBounds inputBounds, long n) {
-        long width = absSums.length() / (bound.batch() * bound.rows());
         INDArray magnitude = inputBounds.magnitude();
-        INDArray weighted = absSums.reshape('c', bound.batch(), bound.rows(), width)
-                .mul(magnitude.reshape('c', bound.batch(), 1, width)).sum(2).reshape(bound.batch() * bound.rows());
+        return slack(bound, absSums, magnitude, magnitude, n);
+    }
+
+    /**
+     * cₙ·Σⱼ |rowⱼ|·vⱼ + ηₙ·Σₖ mₖ per row, rounded up: {@code absRows} {@code [B·R, J]} against one non-negative
+     * vector v {@code [B, J]} per example (each computed sum raised to an upper bound of the exact one), m the
+     * example's input magnitudes.
+     */
+    private static INDArray slack(LinearBound bound, INDArray absRows, INDArray perExample, INDArray magnitude, long n) {
+        long batch = bound.batch();
+        long width = perExample.length() / batch;
+        INDArray weighted = absRows.reshape('c', batch, bound.rows(), width)
+                .mul(perExample.reshape('c', batch, 1, width)).sum(2).reshape(batch * bound.rows());
         return SoundArithmetic.weightedErrorBound(SoundArithmetic.upperOfNonNegativeSum(weighted, width + 1),
                 magnitudeSumsPerRow(bound, magnitude), n);
     }
@@ -217,18 +221,6 @@ public abstract class AffineLayer implements Layer {
         // each example's sum on each of its rows (×1 is exact)
         return sums.reshape('c', batch, 1).mul(Nd4j.ones(sums.dataType(), 1, bound.rows()))
                 .reshape(batch * bound.rows());
-    }
-
-    /**
-     * An upper bound of Σᵢ errorᵢ·max(|lᵢ|,|uᵢ|) per row, {@code [B·R]}: the most that coefficient
-     * errors can move the bound for any input in the box.
-     */
-    static INDArray magnitudeProduct(LinearBound bound, INDArray coefficientError, IntervalBounds inputBounds) {
-        long n = coefficientError.length() / (bound.batch() * bound.rows());
-        INDArray error3d = coefficientError.reshape('c', bound.batch(), bound.rows(), n);
-        INDArray magnitude = inputBounds.magnitude().reshape('c', bound.batch(), 1, n);
-        INDArray sums = error3d.mul(magnitude).sum(2).reshape(bound.batch() * bound.rows());
-        return SoundArithmetic.upperOfNonNegativeSum(sums, n + 1);
     }
 
     // ---- training rules (parameters: [weight, bias]) ----

@@ -118,9 +118,9 @@ public final class Normalize implements Layer {
         long n = bound.width();
         INDArray meanAbs = Transforms.abs(newLambda, true).muli(Transforms.abs(mu, true)).reshape('c', rowsTotal, -1).sum(1);
         INDArray meanLower = SoundArithmetic.lowerBound(meanTerm, SoundArithmetic.errorBound(meanAbs, n + 1));
-        INDArray quotientError = SoundArithmetic.errorBound(Transforms.abs(newLambda, true), 1);
         INDArray reach = SoundArithmetic.up(inputBounds.magnitude().add(Transforms.abs(mu, true)));
-        INDArray slack = AffineLayer.magnitudeProduct(bound, quotientError, new IntervalBounds(reach.neg(), reach));
+        INDArray slack = AffineLayer.roundingSlack(bound, Transforms.abs(newLambda, true),
+                new IntervalBounds(reach.neg(), reach), 1);
         return bound.withCoefficients(newLambda, SoundArithmetic.sumDown(bound.bias(), meanLower, slack.negi()));
     }
 
