@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.robustcert.core.eval.EvaluationReport;
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,10 +37,42 @@ final class ReportFiles {
     }
 
     static void writeJson(Path file, Object value) throws UserInputException {
+        byte[] bytes;
         try {
-            JSON.writeValue(file.toFile(), value);
+            bytes = JSON.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise " + file.getFileName(), e);
+        }
+        write(file, bytes);
+    }
+
+    /**
+     * Replaces {@code file} with {@code bytes} in one step: written beside it, then renamed over it, so a run
+     * stopped at any moment leaves the old file or the new one, never a truncated one that a resumed run would
+     * fail to read back.
+     */
+    static void write(Path file, byte[] bytes) throws UserInputException {
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
+            Files.write(tmp, bytes);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
         } catch (IOException e) {
             throw new UserInputException("cannot write " + file + ": " + InputFiles.describe(e));
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the write's own error is the one reported
+                }
+            }
         }
     }
 

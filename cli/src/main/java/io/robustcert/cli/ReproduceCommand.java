@@ -107,9 +107,14 @@ final class ReproduceCommand implements Callable<Integer> {
         if (testLimit < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--test-limit must be ≥ 0");
         }
-        Files.createDirectories(runs);
         ReportFiles.prepare(results);
+        // One reproduce per runs directory: a second would redo the same evaluations and race on the table.
+        try (RunDirectoryLock lock = RunDirectoryLock.acquire(runs, "reproduce run")) {
+            return reproduce(out);
+        }
+    }
 
+    private int reproduce(PrintWriter out) throws Exception {
         DatasetRef ref = DatasetRef.parse(testLimit > 0 ? "mnist:test:" + testLimit : "mnist:test");
         Dataset test = DatasetDirectory.load(ref, dataDir);
         Map<String, List<JsonNode>> rows = new LinkedHashMap<>();

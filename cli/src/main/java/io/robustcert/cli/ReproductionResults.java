@@ -54,7 +54,7 @@ final class ReproductionResults {
         json.put("smoothness", smoothness);
         json.put("paper", PAPER);
         ReportFiles.writeJson(dir.resolve(JSON), json);
-        Files.writeString(dir.resolve(MARKDOWN), markdown(rows, smoothness, methods, dataset), StandardCharsets.UTF_8);
+        ReportFiles.write(dir.resolve(MARKDOWN), markdown(rows, smoothness, methods, dataset).getBytes(StandardCharsets.UTF_8));
         plots(dir, history);
     }
 

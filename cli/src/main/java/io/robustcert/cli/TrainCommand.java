@@ -2,7 +2,6 @@ package io.robustcert.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.robustcert.core.data.Dataset;
 import io.robustcert.core.data.DatasetRef;
 import io.robustcert.core.train.EpochMetrics;
@@ -12,7 +11,6 @@ import io.robustcert.core.train.TrainingState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -77,6 +75,13 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
         TrainingConfig config = configuration();
+        try (RunDirectoryLock lock = RunDirectoryLock.acquire(out, "training")) {
+            return train(config, stdout);
+        }
+    }
+
+    /** The run itself, with {@code --out} locked against a second training resuming it meanwhile. */
+    private int train(TrainingConfig config, PrintWriter stdout) throws Exception {
         CheckpointDirectory checkpoints = new CheckpointDirectory(out);
         Optional<Path> last = checkpoints.latest();
         if (last.isPresent() && !resume) {
@@ -88,9 +93,7 @@ final class TrainCommand implements Callable<Integer> {
         Dataset test = DatasetDirectory.load(DatasetRef.parse(kind + ":test"), dataDir);
         Trainer trainer = new Trainer(config, train, test);
         TrainingState state = last.isPresent() ? CheckpointDirectory.read(last.get(), trainer, config) : trainer.start();
-        Files.createDirectories(out);
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        json.writeValue(out.resolve("config.json").toFile(), config.settings());
+        ReportFiles.writeJson(out.resolve("config.json"), config.settings());
         stdout.printf(Locale.ROOT, "training %s with %s on %s (%d images, %d batches of %d per epoch), %s%n",
                 config.model(), config.method(), trainer.trainingData().name(), trainer.trainingData().size(),
                 trainer.batchesPerEpoch(), config.batchSize(),
@@ -115,7 +118,7 @@ final class TrainCommand implements Callable<Integer> {
                     100 * m.crownIbpVerifiedError(), m.evalEpsilon(), Math.min(config.evalLimit() == 0 ? test.size()
                             : config.evalLimit(), test.size()), m.imagesPerSecond());
             stdout.flush();
-            json.writeValue(out.resolve("metrics.json").toFile(), state.history());
+            ReportFiles.writeJson(out.resolve("metrics.json"), state.history());
             TrainingPlots.write(state.history(), out);
             if (state.epochsDone() % config.checkpointEvery() == 0 || state.epochsDone() == config.epochs()) {
                 Path written = checkpoints.write(state, config, trainer.trainingData());

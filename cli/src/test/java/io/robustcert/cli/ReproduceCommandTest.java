@@ -68,6 +68,16 @@ class ReproduceCommandTest {
     }
 
     @Test
+    void aSecondReproduceOnTheSameRunsIsRefused(@TempDir Path dir) throws Exception {
+        try (RunDirectoryLock held = RunDirectoryLock.acquire(dir.resolve("runs"), "reproduce run")) {
+            Cli.Result r = Cli.run(small(dir).toArray(String[]::new));
+            assertEquals(2, r.code(), r.toString());
+            assertTrue(r.err().contains("is in use by another reproduce run"), r.err());
+            assertFalse(Files.exists(dir.resolve("runs/ibp")), "nothing trained");
+        }
+    }
+
+    @Test
     void refusesUnknownMethodsAndEpsilonsOutsideTheUnitInterval(@TempDir Path dir) {
         Cli.Result r = Cli.run("reproduce", "--runs", dir.resolve("r").toString(), "--results", dir.resolve("o").toString(),
                 "--methods", "ibp,crown");

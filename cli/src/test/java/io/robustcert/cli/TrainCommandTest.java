@@ -76,6 +76,26 @@ class TrainCommandTest {
                 weights(split.resolve("checkpoints/epoch-0003/model.safetensors")), 0.0);
     }
 
+    @Test
+    void aRunDirectoryInUseByAnotherTrainingIsRefusedAndUsableOnceReleased(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        try (RunDirectoryLock held = RunDirectoryLock.acquire(out, "training")) {
+            Cli.Result r = run(quick(out, 1));
+            assertEquals(2, r.code(), r.toString());
+            assertTrue(r.err().contains(out + " is in use by another training (process " + ProcessHandle.current().pid()
+                    + ")"), r.err());
+            assertTrue(!Files.exists(out.resolve("checkpoints")) && !Files.exists(out.resolve("config.json")),
+                    "the refused run wrote nothing");
+        }
+        Cli.Result r = run(quick(out, 1));
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(Files.isRegularFile(out.resolve("checkpoints/epoch-0001/model.safetensors")));
+        // Released at the end of the run: the directory can be resumed (and locked) again.
+        try (RunDirectoryLock again = RunDirectoryLock.acquire(out, "training")) {
+            assertTrue(Files.isRegularFile(out.resolve(RunDirectoryLock.FILE)));
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "--set|colour=blue|unknown setting 'colour'",
