@@ -5,6 +5,7 @@ import io.robustcert.core.perturb.LinfBall;
 import io.robustcert.core.tensor.Precision;
 import io.robustcert.core.tensor.Workspaces;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -61,24 +62,43 @@ public final class FloatScreen implements BoundMethod {
             return method.compute(network, inputs, labels, ball, precision);
         }
         double[][] fast = Workspaces.screen(() -> method.compute(network, inputs, labels, ball, Precision.FAST).lowerMatrix());
-        int[] kept = java.util.stream.IntStream.range(0, labels.length).filter(i -> !clearlyFails(fast[i])).toArray();
+        int[] kept = IntStream.range(0, labels.length).filter(i -> !clearlyFails(fast[i])).toArray();
         if (kept.length == labels.length) {
             return method.compute(network, inputs, labels, ball, precision);
         }
+        MarginBounds sound = null;
+        if (kept.length > 0) {
+            sound = method.compute(network, rows(inputs, kept), labels(labels, kept), ball, precision);
+        }
+        return spread(method.label(), network, labels, kept, sound, ball, precision);
+    }
+
+    /** The examples {@code kept} of a batch, as rows. */
+    static INDArray rows(INDArray inputs, int[] kept) {
+        return inputs.reshape('c', inputs.size(0), inputs.length() / inputs.size(0)).getRows(kept);
+    }
+
+    static int[] labels(int[] labels, int[] kept) {
+        return Arrays.stream(kept).map(i -> labels[i]).toArray();
+    }
+
+    /**
+     * The bounds of a whole batch from those of its kept examples ({@code sound}, row k for example
+     * {@code kept[k]}; null when none is kept): −∞ and not verified for every dropped example.
+     */
+    static MarginBounds spread(String label, Network network, int[] labels, int[] kept, MarginBounds sound, LinfBall ball,
+                               Precision precision) {
         int margins = network.numClasses() - 1;
         INDArray lower = Nd4j.valueArrayOf(new long[] {labels.length, margins}, Double.NEGATIVE_INFINITY, DataType.DOUBLE);
         boolean[] verified = new boolean[labels.length];
-        if (kept.length > 0) {
-            INDArray rows = inputs.reshape('c', inputs.size(0), inputs.length() / inputs.size(0)).getRows(kept);
-            int[] keptLabels = Arrays.stream(kept).map(i -> labels[i]).toArray();
-            MarginBounds sound = method.compute(network, rows, keptLabels, ball, precision);
+        if (sound != null) {
             INDArray soundLower = sound.lower().castTo(DataType.DOUBLE);
             for (int k = 0; k < kept.length; k++) {
                 lower.putRow(kept[k], soundLower.getRow(k));
                 verified[kept[k]] = sound.verified(k);
             }
         }
-        return new MarginBounds(method.label(), precision, ball.epsilon(), lower, verified, labels.clone());
+        return new MarginBounds(label, precision, ball.epsilon(), lower, verified, labels.clone());
     }
 
     /** The lowest float32 margin bound is negative by more than rounding could explain. */

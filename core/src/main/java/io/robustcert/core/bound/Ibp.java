@@ -2,12 +2,14 @@ package io.robustcert.core.bound;
 
 import io.robustcert.core.model.Network;
 import io.robustcert.core.perturb.LinfBall;
+import io.robustcert.core.tensor.IntervalBounds;
 import io.robustcert.core.tensor.Precision;
 import io.robustcert.core.tensor.Workspaces;
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Interval bound propagation with the specification folded into the last layer (method.md §2). */
-public final class Ibp implements BoundMethod {
+public final class Ibp implements IntervalMethod {
 
     @Override
     public boolean perExample() {
@@ -23,8 +25,12 @@ public final class Ibp implements BoundMethod {
     public MarginBounds compute(Network network, INDArray inputs, int[] labels, LinfBall ball, Precision precision) {
         return Workspaces.compute(() -> {
             BoundPropagation.Batch batch = BoundPropagation.batch(network, inputs, labels, ball, precision);
-            INDArray lower = BoundPropagation.intervalMarginLower(network, labels, batch.intervals(), precision);
-            return batch.result(label(), lower);
+            return batch.result(label(), marginLower(network, labels, batch.intervals(), precision));
         });
+    }
+
+    @Override
+    public INDArray marginLower(Network network, int[] labels, List<IntervalBounds> intervals, Precision precision) {
+        return BoundPropagation.intervalMarginLower(network, labels, intervals, precision);
     }
 }

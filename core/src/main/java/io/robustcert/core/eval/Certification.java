@@ -1,7 +1,7 @@
 package io.robustcert.core.eval;
 
 import io.robustcert.core.bound.BoundMethod;
-import io.robustcert.core.bound.FloatScreen;
+import io.robustcert.core.bound.BoundSuite;
 import io.robustcert.core.bound.MarginBounds;
 import io.robustcert.core.model.Network;
 import io.robustcert.core.perturb.LinfBall;
@@ -49,6 +49,7 @@ public final class Certification {
     }
 
     private final List<BoundMethod> methods;
+    private final BoundSuite suite;
     private final LinfBall ball;
     private final Precision precision;
     private final int batchSize;
@@ -63,8 +64,9 @@ public final class Certification {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be ≥ 1, got " + batchSize);
         }
+        this.methods = List.copyOf(methods);
         // Verdicts only (no bound values leave this class), so the float32 screen may drop clear failures.
-        this.methods = methods.stream().map(FloatScreen::of).toList();
+        this.suite = BoundSuite.of(methods);
         this.ball = ball;
         this.precision = precision;
         this.batchSize = batchSize;
@@ -87,13 +89,12 @@ public final class Certification {
             for (int i = 0; i < x.length; i++) {
                 correct[from + i] = Evaluator.argmax(logits[i]) == y[i];
             }
-            for (BoundMethod m : methods) {
-                MarginBounds b = m.compute(network, Nd4j.createFromArray(x), y, ball, precision);
+            for (MarginBounds b : suite.compute(network, Nd4j.createFromArray(x), y, ball, precision)) {
                 if (b.size() != x.length) {
-                    throw new IllegalStateException("bound method " + m.label() + " returned " + b.size()
+                    throw new IllegalStateException("bound method " + b.method() + " returned " + b.size()
                             + " results for " + x.length + " inputs");
                 }
-                System.arraycopy(b.verified(), 0, verified.get(m.label()), from, x.length);
+                System.arraycopy(b.verified(), 0, verified.get(b.method()), from, x.length);
             }
         }
         return new Result(correct, verified);

@@ -2,8 +2,7 @@ package io.robustcert.core.eval;
 
 import io.robustcert.core.attack.Pgd;
 import io.robustcert.core.attack.PgdResult;
-import io.robustcert.core.bound.BoundMethod;
-import io.robustcert.core.bound.FloatScreen;
+import io.robustcert.core.bound.BoundSuite;
 import io.robustcert.core.bound.MarginBounds;
 import io.robustcert.core.data.Dataset;
 import io.robustcert.core.model.Network;
@@ -31,7 +30,7 @@ public final class Evaluator {
 
     private final EvaluationSettings settings;
     private final IntConsumer progress;
-    private final List<BoundMethod> screened;
+    private final BoundSuite suite;
 
     public Evaluator(EvaluationSettings settings) {
         this(settings, done -> { });
@@ -44,8 +43,8 @@ public final class Evaluator {
         this.settings = settings;
         this.progress = progress;
         // The report keeps verdicts, and bound values only of verified samples (in alarms), which the
-        // float32 screen never drops; so the screen changes no result, only the time.
-        this.screened = settings.methods().stream().map(FloatScreen::of).toList();
+        // float32 screen never drops; so the suite's screen changes no result, only the time.
+        this.suite = BoundSuite.of(settings.methods());
     }
 
     /** The same evaluator, telling {@code samplesDone} how many samples are finished after each batch. */
@@ -98,14 +97,12 @@ public final class Evaluator {
         int[] clean = predictions(network.forward(Nd4j.createFromArray(x), Precision.SOUND));
         PgdResult attack = new Pgd(settings.attack()).attack(network, x, labels);
         LinfBall ball = settings.ball();
-        List<MarginBounds> bounds = new ArrayList<>(settings.methods().size());
-        for (BoundMethod m : screened) {
-            MarginBounds b = m.compute(network, Nd4j.createFromArray(x), labels, ball, settings.precision());
+        List<MarginBounds> bounds = suite.compute(network, Nd4j.createFromArray(x), labels, ball, settings.precision());
+        for (MarginBounds b : bounds) {
             if (b.size() != x.length) {
-                throw new IllegalStateException("bound method " + m.label() + " returned " + b.size()
+                throw new IllegalStateException("bound method " + b.method() + " returned " + b.size()
                         + " results for " + x.length + " inputs");
             }
-            bounds.add(b);
         }
         for (int i = 0; i < x.length; i++) {
             PgdResult.Sample s = attack.sample(i);
