@@ -47,9 +47,9 @@ final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: package " + module + " first (mvn package)");
         }
         int port = freePort();
-        // The main job's settings (scripts/run-platform.sh; -Xmn64m is explained there).
+        // The main job's settings (scripts/run-platform.sh; -Xmn64m and the serial collector are explained there).
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Xmn64m", "-Dorg.bytedeco.javacpp.maxbytes=2G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=3G",
+                "-Xmx1g", "-Xmn64m", "-XX:+UseSerialGC", "-Dorg.bytedeco.javacpp.maxbytes=2G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=3G",
                 "-Dorg.bytedeco.javacpp.platform.extension=-onednn", "-jar", jar.toString()));
         Files.createDirectories(logDir);
         Path log = logDir.resolve(service.replace('#', '-') + ".log");
