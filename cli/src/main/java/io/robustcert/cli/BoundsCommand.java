@@ -55,7 +55,7 @@ final class BoundsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "FILE",
-            description = "Model in safetensors format (nn.Sequential state dict names).")
+            description = "Model in safetensors format (nn.Sequential state dict names), or an ONNX file (*.onnx).")
     Path model;
 
     @Option(names = "--arch", paramLabel = "FILE",

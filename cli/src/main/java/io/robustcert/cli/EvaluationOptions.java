@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 final class EvaluationOptions {
 
     @Option(names = "--model", required = true, paramLabel = "FILE",
-            description = "Model in safetensors format (architecture in its metadata, or --arch).")
+            description = "Model in safetensors format (architecture in its metadata, or --arch), or an ONNX file (*.onnx).")
     Path model;
 
     @Option(names = "--arch", paramLabel = "FILE", description = "Architecture JSON, when the model file has none.")

@@ -1,6 +1,7 @@
 package io.robustcert.cli;
 
 import io.robustcert.core.io.ModelFile;
+import io.robustcert.core.io.OnnxImport;
 import io.robustcert.core.io.ModelFormatException;
 import io.robustcert.core.model.Network;
 import java.io.BufferedInputStream;
@@ -37,7 +38,14 @@ final class InputFiles {
             }
         }
         checkReadable(model, "model file", ModelFile.DEFAULT_MAX_BYTES);
+        boolean onnx = model.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
+        if (onnx && arch != null) {
+            throw new UserInputException("--arch does not apply to an ONNX model (" + model + "): its graph is the architecture");
+        }
         try (InputStream in = new BufferedInputStream(Files.newInputStream(model), 1 << 16)) {
+            if (onnx) {
+                return OnnxImport.read(in, ModelFile.DEFAULT_MAX_BYTES).network();
+            }
             return ModelFile.read(in, ModelFile.DEFAULT_MAX_BYTES, architecture).network();
         } catch (ModelFormatException e) {
             String message = e.getMessage();

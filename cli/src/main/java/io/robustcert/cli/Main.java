@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
         version = "robustcert 0.1.0",
         description = "Certified bounds, attacks and robustness gates for neural networks.",
         subcommands = {BoundsCommand.class, CertifyCommand.class, AttackCommand.class, TrainCommand.class, ReproduceCommand.class,
+            ConvertCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
