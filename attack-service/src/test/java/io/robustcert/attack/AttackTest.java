@@ -113,6 +113,33 @@ class AttackTest {
     }
 
     @Test
+    void anOnnxModelIsAttackedAsItsImportedNetwork() throws Exception {
+        byte[] onnx = java.nio.file.Files.readAllBytes(java.nio.file.Path.of("..", "core", "src", "test", "resources", "onnx",
+                "conv.onnx"));
+        Network imported = io.robustcert.core.io.OnnxImport.read(new java.io.ByteArrayInputStream(onnx),
+                io.robustcert.core.io.ModelFile.DEFAULT_MAX_BYTES).network();
+        EvaluationReport direct = new Evaluator(EvaluationSettings.sound(PgdOptions.platformDefault(EPS).withSteps(20)
+                .withRestarts(1), List.of())).evaluate(imported, data);
+        AttackResponse r = attacker.attack(good().setModel(ByteString.copyFrom(onnx))
+                .setModelFormat(io.robustcert.v1.ModelFormat.MODEL_FORMAT_ONNX).build());
+        for (int i = 0; i < N; i++) {
+            assertEquals(direct.samples().get(i).cleanCorrect(), r.getSamples(i).getCorrect(), "correct " + i);
+            assertEquals(direct.samples().get(i).broken(), r.getSamples(i).getBroken(), "broken " + i);
+        }
+        // Read as the default safetensors format, the same bytes are a bad model, named as such.
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> attacker.attack(good().setModel(ByteString.copyFrom(onnx)).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(StatusProto.fromThrowable(e).getDetailsList().stream().anyMatch(any -> {
+            try {
+                return any.is(BadRequest.class) && any.unpack(BadRequest.class).getFieldViolations(0).getField().equals("model");
+            } catch (Exception unreadable) {
+                return false;
+            }
+        }), e.toString());
+    }
+
+    @Test
     void everyBadFieldIsNamed() throws Exception {
         AttackRequest bad = good().setPerturbation(Perturbation.newBuilder().setEpsilon(-1))
                 .setAttack(AttackSpec.newBuilder().setSteps(-2)).setLabels(1, 10).build();

@@ -29,6 +29,7 @@ import io.robustcert.v1.CertifyResponse;
 import io.robustcert.v1.ComputeMode;
 import io.robustcert.v1.Input;
 import io.robustcert.v1.MethodResult;
+import io.robustcert.v1.ModelFormat;
 import io.robustcert.v1.Perturbation;
 import io.robustcert.v1.SlopeRule;
 import java.io.ByteArrayOutputStream;
@@ -51,6 +52,8 @@ import org.junit.jupiter.api.Test;
 class CertifyTest {
 
     static final Path EXAMPLES = Path.of("..", "examples");
+    /** ONNX files from PyTorch's exporter, the core's fixtures (core/src/test/resources/onnx/make_fixtures.py). */
+    static final Path ONNX = Path.of("..", "core", "src", "test", "resources", "onnx");
     static final double EPS = 0.005;
     static final int COUNT = 6;
 
@@ -184,6 +187,28 @@ class CertifyTest {
         assertEquals(List.of("mode"), invalidFields(good().setModeValue(7).build()));
         assertEquals(List.of("slope_rule"), invalidFields(good().setSlopeRuleValue(9).build()));
         assertEquals(List.of("request_id"), invalidFields(good().setRequestId("not-a-uuid").build()));
+    }
+
+    @Test
+    void anOnnxModelIsCertifiedAsItsImportedNetwork() throws Exception {
+        byte[] onnx = Files.readAllBytes(ONNX.resolve("conv.onnx"));
+        Network imported = io.robustcert.core.io.OnnxImport.read(new java.io.ByteArrayInputStream(onnx),
+                ModelFile.DEFAULT_MAX_BYTES).network();
+        CertifyResponse response = certifier.certify(good().clearArchitectureJson().setModel(ByteString.copyFrom(onnx))
+                .setModelFormat(ModelFormat.MODEL_FORMAT_ONNX).build());
+        LinfBall ball = new LinfBall(EPS, InputDomain.UNIT);
+        assertSame(new Ibp().compute(imported, inputs.tensor(), inputs.labels(), ball, Precision.SOUND),
+                response.getResults(0), BoundMethod.BOUND_METHOD_IBP);
+        assertSame(new CrownIbp().compute(imported, inputs.tensor(), inputs.labels(), ball, Precision.SOUND),
+                response.getResults(1), BoundMethod.BOUND_METHOD_CROWN_IBP);
+        // An architecture with an ONNX graph, ONNX bytes read as safetensors, an unknown format: field violations.
+        assertEquals(List.of("architecture_json"), invalidFields(good().setModel(ByteString.copyFrom(onnx))
+                .setModelFormat(ModelFormat.MODEL_FORMAT_ONNX).build()));
+        assertEquals(List.of("model"), invalidFields(good().clearArchitectureJson().setModel(ByteString.copyFrom(onnx)).build()));
+        assertEquals(List.of("model_format"), invalidFields(good().setModelFormatValue(99).build()));
+        byte[] pool = Files.readAllBytes(ONNX.resolve("maxpool.onnx"));
+        assertEquals(List.of("model"), invalidFields(good().clearArchitectureJson().setModel(ByteString.copyFrom(pool))
+                .setModelFormat(ModelFormat.MODEL_FORMAT_ONNX).build()));
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.robustcert.core.io.ModelFile;
 import io.robustcert.core.relax.FixedSlopeRule;
 import io.robustcert.core.tensor.Precision;
 import io.robustcert.v1.CertifyModelRequest;
+import io.robustcert.v1.ModelFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -167,6 +168,9 @@ final class CertifyCommand implements Callable<Integer> {
         List<String> names = methods.stream().flatMap(m -> Arrays.stream(m.split(","))).map(String::strip).toList();
         CertifyModelRequest request = RemoteCertifier.request(model, arch, ref, attack.epsilon(), names,
                 slopes, mode, options, minVerifiedAccuracy, maxPgdError);
+        if (InputFiles.isOnnx(options.model)) {
+            request = request.toBuilder().setModelFormat(ModelFormat.MODEL_FORMAT_ONNX).build();
+        }
         RemoteCertifier.Answer answer;
         try {
             answer = service.certify(request, names);

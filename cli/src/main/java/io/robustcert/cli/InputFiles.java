@@ -38,7 +38,7 @@ final class InputFiles {
             }
         }
         checkReadable(model, "model file", ModelFile.DEFAULT_MAX_BYTES);
-        boolean onnx = model.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
+        boolean onnx = isOnnx(model);
         if (onnx && arch != null) {
             throw new UserInputException("--arch does not apply to an ONNX model (" + model + "): its graph is the architecture");
         }
@@ -56,6 +56,11 @@ final class InputFiles {
         } catch (IOException e) {
             throw new UserInputException("cannot read model file " + model + ": " + describe(e));
         }
+    }
+
+    /** An ONNX model, by its name (*.onnx); every other model file is the core's safetensors format. */
+    static boolean isOnnx(Path model) {
+        return model.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
     }
 
     static void checkReadable(Path path, String what, long maxBytes) throws UserInputException {

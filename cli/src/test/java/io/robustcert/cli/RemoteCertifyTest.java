@@ -111,7 +111,15 @@ class RemoteCertifyTest {
         r = Cli.run("certify", "--model", model(dir).toString(), "--data", "mnist:test:50", "--eps", "0.1",
                 "--min-verified-accuracy", "0.9", "--remote", target);
         assertEquals(50, received.get().getDataset().getCount());
+        assertEquals(io.robustcert.v1.ModelFormat.MODEL_FORMAT_UNSPECIFIED, received.get().getModelFormat());
         assertEquals(Main.EXIT_FAIL, r.code(), r.toString());
+        // A model named *.onnx goes as ONNX (the service imports it; CertifyTest in certifier-service).
+        Path onnx = dir.resolve("net.onnx");
+        Files.write(onnx, new byte[] {4, 5});
+        Cli.run("certify", "--model", onnx.toString(), "--data", "mnist:test:50", "--eps", "0.1",
+                "--min-verified-accuracy", "0.9", "--remote", target);
+        assertEquals(io.robustcert.v1.ModelFormat.MODEL_FORMAT_ONNX, received.get().getModelFormat());
+        assertEquals(2, received.get().getModel().size());
         assertTrue(r.out().contains("FAIL (min verified accuracy 0.9): verified accuracy 0.8000 is below the minimum 0.9000"), r.out());
     }
 

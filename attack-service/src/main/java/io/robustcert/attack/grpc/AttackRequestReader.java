@@ -86,9 +86,18 @@ final class AttackRequestReader {
             add("model", "required: the model in safetensors format");
             return null;
         }
+        ModelFile.Format format = switch (request.getModelFormat()) {
+            case MODEL_FORMAT_UNSPECIFIED, MODEL_FORMAT_SAFETENSORS -> ModelFile.Format.SAFETENSORS;
+            case MODEL_FORMAT_ONNX -> ModelFile.Format.ONNX;
+            default -> null;
+        };
+        if (format == null) {
+            add("model_format", "unknown model format (expected MODEL_FORMAT_SAFETENSORS or MODEL_FORMAT_ONNX)");
+            return null;
+        }
         String architecture = request.getArchitectureJson().isEmpty() ? null : request.getArchitectureJson();
         try {
-            return ModelFile.read(request.getModel().newInput(), ModelFile.DEFAULT_MAX_BYTES, architecture).network();
+            return ModelFile.read(request.getModel().newInput(), ModelFile.DEFAULT_MAX_BYTES, architecture, format).network();
         } catch (ModelFormatException | IOException e) {
             add(architecture != null && e.getMessage().startsWith("architecture") ? "architecture_json" : "model",
                     e.getMessage());

@@ -63,7 +63,7 @@ public class CertifyModelReader {
         Double maxVerified = fraction(request.hasMaxVerifiedError(), request.getMaxVerifiedError(), "max_verified_error", v);
         Double maxPgd = fraction(request.hasMaxPgdError(), request.getMaxPgdError(), "max_pgd_error", v);
         DoubleFunction<PgdOptions> attack = AttackSpecs.read(request.getAttack(), "attack", v);
-        Network network = CertifyRequestReader.readModel(request.getModel(), request.getArchitectureJson(), v);
+        Network network = CertifyRequestReader.readModel(request.getModel(), request.getArchitectureJson(), request.getModelFormat(), v);
         v.throwIfAny();
         return new CertifyModelJob(network, dataset, epsilons, methods, precision, attack, maxVerified, maxPgd);
     }

@@ -9,6 +9,7 @@ import io.robustcert.core.perturb.InputDomain;
 import io.robustcert.core.perturb.LinfBall;
 import io.robustcert.core.relax.FixedSlopeRule;
 import io.robustcert.core.tensor.Precision;
+import io.robustcert.v1.ModelFormat;
 import io.robustcert.v1.BoundMethod;
 import io.robustcert.v1.CertifyRequest;
 import io.robustcert.v1.ComputeMode;
@@ -50,7 +51,7 @@ public class CertifyRequestReader {
         Precision precision = readMode(request.getMode(), request.getModeValue(), v);
         FixedSlopeRule rule = readSlopeRule(request.getSlopeRule(), request.getSlopeRuleValue(), v);
         List<MethodChoice> methods = readMethods(request, rule, v);
-        Network network = readModel(request.getModel(), request.getArchitectureJson(), v);
+        Network network = readModel(request.getModel(), request.getArchitectureJson(), request.getModelFormat(), v);
         if (request.getInputsCount() == 0) {
             v.add("inputs", "at least one input is required");
         }
@@ -164,14 +165,23 @@ public class CertifyRequestReader {
         return out;
     }
 
-    static Network readModel(ByteString model, String architectureJson, Violations v) {
+    static Network readModel(ByteString model, String architectureJson, ModelFormat format, Violations v) {
         if (model.isEmpty()) {
             v.add("model", "required: the model in safetensors format");
             return null;
         }
+        ModelFile.Format f = switch (format) {
+            case MODEL_FORMAT_UNSPECIFIED, MODEL_FORMAT_SAFETENSORS -> ModelFile.Format.SAFETENSORS;
+            case MODEL_FORMAT_ONNX -> ModelFile.Format.ONNX;
+            default -> null;
+        };
+        if (f == null) {
+            v.add("model_format", "unknown model format (expected MODEL_FORMAT_SAFETENSORS or MODEL_FORMAT_ONNX)");
+            return null;
+        }
         String architecture = architectureJson.isEmpty() ? null : architectureJson;
         try {
-            return ModelFile.read(model.newInput(), ModelFile.DEFAULT_MAX_BYTES, architecture).network();
+            return ModelFile.read(model.newInput(), ModelFile.DEFAULT_MAX_BYTES, architecture, f).network();
         } catch (ModelFormatException e) {
             String message = e.getMessage();
             boolean aboutArchitecture = architecture != null && message.startsWith("architecture");

@@ -53,6 +53,26 @@ public final class ModelFile {
         return new Loaded(build(Architecture.parse(json), contents.tensors()), contents.metadata());
     }
 
+    /** The formats a model arrives in: the core's own file, or an ONNX graph ({@link OnnxImport}). */
+    public enum Format {
+        SAFETENSORS, ONNX
+    }
+
+    /**
+     * A model in either format. An ONNX graph is its own architecture, so {@code architectureJson} must then
+     * be null; its metadata is empty.
+     */
+    public static Loaded read(InputStream in, long maxBytes, String architectureJson, Format format)
+            throws ModelFormatException, IOException {
+        if (format == Format.SAFETENSORS) {
+            return read(in, maxBytes, architectureJson);
+        }
+        if (architectureJson != null) {
+            throw new ModelFormatException("architecture does not apply to an ONNX model: its graph is the architecture");
+        }
+        return new Loaded(OnnxImport.read(in, maxBytes).network(), Map.of());
+    }
+
     /** Builds the network an architecture describes from a state dict, checking every tensor against it. */
     public static Network build(Architecture architecture, Map<String, Safetensors.Tensor> tensors) throws ModelFormatException {
         for (Map.Entry<String, Safetensors.Tensor> t : tensors.entrySet()) {
