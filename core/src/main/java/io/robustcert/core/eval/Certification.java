@@ -89,12 +89,15 @@ public final class Certification {
             for (int i = 0; i < x.length; i++) {
                 correct[from + i] = Evaluator.argmax(logits[i]) == y[i];
             }
-            for (MarginBounds b : suite.compute(network, Nd4j.createFromArray(x), y, ball, precision)) {
+            List<MarginBounds> bounds = suite.compute(network, Nd4j.createFromArray(x), y, ball, precision);
+            for (int k = 0; k < bounds.size(); k++) {
+                MarginBounds b = bounds.get(k);
+                String label = methods.get(k).label();
                 if (b.size() != x.length) {
-                    throw new IllegalStateException("bound method " + b.method() + " returned " + b.size()
+                    throw new IllegalStateException("bound method " + label + " returned " + b.size()
                             + " results for " + x.length + " inputs");
                 }
-                System.arraycopy(b.verified(), 0, verified.get(b.method()), from, x.length);
+                System.arraycopy(b.verified(), 0, verified.get(label), from, x.length);
             }
         }
         return new Result(correct, verified);

@@ -98,10 +98,10 @@ public final class Evaluator {
         PgdResult attack = new Pgd(settings.attack()).attack(network, x, labels);
         LinfBall ball = settings.ball();
         List<MarginBounds> bounds = suite.compute(network, Nd4j.createFromArray(x), labels, ball, settings.precision());
-        for (MarginBounds b : bounds) {
-            if (b.size() != x.length) {
-                throw new IllegalStateException("bound method " + b.method() + " returned " + b.size()
-                        + " results for " + x.length + " inputs");
+        for (int m = 0; m < bounds.size(); m++) {
+            if (bounds.get(m).size() != x.length) {
+                throw new IllegalStateException("bound method " + settings.methods().get(m).label() + " returned "
+                        + bounds.get(m).size() + " results for " + x.length + " inputs");
             }
         }
         for (int i = 0; i < x.length; i++) {
