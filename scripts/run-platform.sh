@@ -67,7 +67,7 @@ wait_for broker "${pids[0]}" bash -c "exec 3<>/dev/tcp/127.0.0.1/$kafka_port"
 # (SoakTest: certifier growth over a 20-checkpoint burst +289 MiB with G1's sizing, +172 MiB with -Xmn64m).
 # -XX:+UseSerialGC: G1 still grew the old generation by 150-220 MiB over that burst (it expands the heap when
 # collections take more than its time target, and these services allocate fast: PGD's Java-side points); the
-# serial collector grows it only as far as the live data needs: +63-111 MiB, and no slower (latency benchmark).
+# serial collector grows it only as far as the live data needs: +57-117 MiB, and no slower (latency benchmark).
 jvm=(-Xmx1g -Xmn64m -XX:+UseSerialGC -Dorg.bytedeco.javacpp.maxbytes=2G -Dorg.bytedeco.javacpp.maxphysicalbytes=3G)
 for s in "${services[@]}"; do
   jar="$root/$s/target/quarkus-app/quarkus-run.jar"
