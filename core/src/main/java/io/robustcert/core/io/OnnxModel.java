@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The parts of an ONNX model file ({@code ModelProto}, a protobuf message) that a feed-forward network is made
@@ -188,10 +189,10 @@ record OnnxModel(List<Node> nodes, Map<String, Tensor> initializers, List<ValueI
             count = Math.multiplyExact(count, d);
         }
         double[] values = switch (type) {
-            case FLOAT -> raw != null ? rawFloats(raw) : floats.stream().mapToDouble(Float::doubleValue).toArray();
-            case DOUBLE -> raw != null ? rawDoubles(raw) : doubles.stream().mapToDouble(Double::doubleValue).toArray();
-            case INT64 -> raw != null ? rawLongs(raw) : longs.stream().mapToDouble(Long::doubleValue).toArray();
-            case INT32 -> raw != null ? rawInts(raw) : longs.stream().mapToDouble(Long::doubleValue).toArray();
+            case FLOAT -> raw != null ? raw(raw, 4, ByteBuffer::getFloat) : floats.stream().mapToDouble(Float::doubleValue).toArray();
+            case DOUBLE -> raw != null ? raw(raw, 8, ByteBuffer::getDouble) : doubles.stream().mapToDouble(Double::doubleValue).toArray();
+            case INT64 -> raw != null ? raw(raw, 8, ByteBuffer::getLong) : longs.stream().mapToDouble(Long::doubleValue).toArray();
+            case INT32 -> raw != null ? raw(raw, 4, ByteBuffer::getInt) : longs.stream().mapToDouble(Long::doubleValue).toArray();
             default -> throw new ModelFormatException("ONNX tensor '" + name + "' has data type " + type
                     + "; float, double, int32 and int64 are supported");
         };
@@ -289,46 +290,16 @@ record OnnxModel(List<Node> nodes, Map<String, Tensor> initializers, List<ValueI
         return out;
     }
 
-    private static ByteBuffer little(byte[] raw, int width) throws ModelFormatException {
+    /** Little-endian values of {@code width} bytes each, read one by one with {@code next}. */
+    private static double[] raw(byte[] raw, int width, ToDoubleFunction<ByteBuffer> next) throws ModelFormatException {
         if (raw.length % width != 0) {
             throw new ModelFormatException("ONNX raw tensor data of " + raw.length + " bytes is not a whole number of "
                     + width + "-byte values");
         }
-        return ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    private static double[] rawFloats(byte[] raw) throws ModelFormatException {
-        ByteBuffer b = little(raw, 4);
-        double[] out = new double[raw.length / 4];
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        double[] out = new double[raw.length / width];
         for (int k = 0; k < out.length; k++) {
-            out[k] = b.getFloat();
-        }
-        return out;
-    }
-
-    private static double[] rawDoubles(byte[] raw) throws ModelFormatException {
-        ByteBuffer b = little(raw, 8);
-        double[] out = new double[raw.length / 8];
-        for (int k = 0; k < out.length; k++) {
-            out[k] = b.getDouble();
-        }
-        return out;
-    }
-
-    private static double[] rawLongs(byte[] raw) throws ModelFormatException {
-        ByteBuffer b = little(raw, 8);
-        double[] out = new double[raw.length / 8];
-        for (int k = 0; k < out.length; k++) {
-            out[k] = b.getLong();
-        }
-        return out;
-    }
-
-    private static double[] rawInts(byte[] raw) throws ModelFormatException {
-        ByteBuffer b = little(raw, 4);
-        double[] out = new double[raw.length / 4];
-        for (int k = 0; k < out.length; k++) {
-            out[k] = b.getInt();
+            out[k] = next.applyAsDouble(b);
         }
         return out;
     }
