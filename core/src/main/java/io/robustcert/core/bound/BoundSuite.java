@@ -61,32 +61,12 @@ public final class BoundSuite {
     /** Several interval methods over one interval pass (two in sound mode: float32 screen, sound bounds). */
     private static List<MarginBounds> together(List<IntervalMethod> group, Network network, INDArray inputs, int[] labels,
                                                LinfBall ball, Precision precision) {
+        FloatScreen.GroupBounds bounds = (rows, rowLabels, p) -> Workspaces.compute(() -> bound(group, network, rows, rowLabels, ball, p));
         if (!precision.sound()) {
-            return Workspaces.compute(() -> bound(group, network, inputs, labels, ball, precision));
+            return bounds.compute(inputs, labels, precision);
         }
-        int b = labels.length;
-        boolean[] keep = new boolean[b];
-        Workspaces.screen(() -> {
-            for (MarginBounds fast : bound(group, network, inputs, labels, ball, Precision.FAST)) {
-                double[][] lower = fast.lowerMatrix();
-                for (int i = 0; i < b; i++) {
-                    keep[i] |= !FloatScreen.clearlyFails(lower[i]);
-                }
-            }
-            return null;
-        });
-        int[] kept = IntStream.range(0, b).filter(i -> keep[i]).toArray();
-        if (kept.length == b) {
-            return Workspaces.compute(() -> bound(group, network, inputs, labels, ball, precision));
-        }
-        List<MarginBounds> sound = kept.length == 0 ? null : Workspaces.compute(() -> bound(group, network,
-                FloatScreen.rows(inputs, kept), FloatScreen.labels(labels, kept), ball, precision));
-        List<MarginBounds> results = new ArrayList<>(group.size());
-        for (int m = 0; m < group.size(); m++) {
-            results.add(FloatScreen.spread(group.get(m).label(), network, labels, kept, sound == null ? null : sound.get(m),
-                    ball, precision));
-        }
-        return results;
+        return FloatScreen.screened(group.stream().map(BoundMethod::label).toList(), bounds, network, inputs, labels, ball,
+                precision);
     }
 
     /** Every method of the group from one batch's intervals. */

@@ -4,7 +4,9 @@ import io.robustcert.core.model.Network;
 import io.robustcert.core.perturb.LinfBall;
 import io.robustcert.core.tensor.Precision;
 import io.robustcert.core.tensor.Workspaces;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -61,24 +63,53 @@ public final class FloatScreen implements BoundMethod {
         if (!precision.sound()) {
             return method.compute(network, inputs, labels, ball, precision);
         }
-        double[][] fast = Workspaces.screen(() -> method.compute(network, inputs, labels, ball, Precision.FAST).lowerMatrix());
-        int[] kept = IntStream.range(0, labels.length).filter(i -> !clearlyFails(fast[i])).toArray();
-        if (kept.length == labels.length) {
-            return method.compute(network, inputs, labels, ball, precision);
+        return screened(List.of(method.label()), (rows, rowLabels, p) -> List.of(method.compute(network, rows, rowLabels, ball, p)),
+                network, inputs, labels, ball, precision).get(0);
+    }
+
+    /** The bounds of a group of per-example methods over some examples, one result per method in the group's order. */
+    @FunctionalInterface
+    interface GroupBounds {
+        List<MarginBounds> compute(INDArray inputs, int[] labels, Precision precision);
+    }
+
+    /**
+     * Sound bounds of a group of per-example methods ({@code methodLabels}, in the order {@code bounds} returns
+     * them; a single method is a group of one) behind one float32 screen: the group's float32 bounds first,
+     * then its sound bounds for the examples that at least one method of the group does not clearly fail
+     * (the whole batch when none is dropped); every dropped example gets −∞ and no certificate.
+     */
+    static List<MarginBounds> screened(List<String> methodLabels, GroupBounds bounds, Network network, INDArray inputs,
+                                       int[] labels, LinfBall ball, Precision precision) {
+        int b = labels.length;
+        boolean[] keep = new boolean[b];
+        Workspaces.screen(() -> {
+            for (MarginBounds fast : bounds.compute(inputs, labels, Precision.FAST)) {
+                double[][] lower = fast.lowerMatrix();
+                for (int i = 0; i < b; i++) {
+                    keep[i] |= !clearlyFails(lower[i]);
+                }
+            }
+            return null;
+        });
+        int[] kept = IntStream.range(0, b).filter(i -> keep[i]).toArray();
+        if (kept.length == b) {
+            return bounds.compute(inputs, labels, precision);
         }
-        MarginBounds sound = null;
-        if (kept.length > 0) {
-            sound = method.compute(network, rows(inputs, kept), labels(labels, kept), ball, precision);
+        List<MarginBounds> sound = kept.length == 0 ? null : bounds.compute(rows(inputs, kept), labels(labels, kept), precision);
+        List<MarginBounds> results = new ArrayList<>(methodLabels.size());
+        for (int m = 0; m < methodLabels.size(); m++) {
+            results.add(spread(methodLabels.get(m), network, labels, kept, sound == null ? null : sound.get(m), ball, precision));
         }
-        return spread(method.label(), network, labels, kept, sound, ball, precision);
+        return results;
     }
 
     /** The examples {@code kept} of a batch, as rows. */
-    static INDArray rows(INDArray inputs, int[] kept) {
+    private static INDArray rows(INDArray inputs, int[] kept) {
         return inputs.reshape('c', inputs.size(0), inputs.length() / inputs.size(0)).getRows(kept);
     }
 
-    static int[] labels(int[] labels, int[] kept) {
+    private static int[] labels(int[] labels, int[] kept) {
         return Arrays.stream(kept).map(i -> labels[i]).toArray();
     }
 
@@ -86,7 +117,7 @@ public final class FloatScreen implements BoundMethod {
      * The bounds of a whole batch from those of its kept examples ({@code sound}, row k for example
      * {@code kept[k]}; null when none is kept): −∞ and not verified for every dropped example.
      */
-    static MarginBounds spread(String label, Network network, int[] labels, int[] kept, MarginBounds sound, LinfBall ball,
+    private static MarginBounds spread(String label, Network network, int[] labels, int[] kept, MarginBounds sound, LinfBall ball,
                                Precision precision) {
         int margins = network.numClasses() - 1;
         INDArray lower = Nd4j.valueArrayOf(new long[] {labels.length, margins}, Double.NEGATIVE_INFINITY, DataType.DOUBLE);

@@ -34,42 +34,21 @@ class FloatScreenTest {
         Dataset data = RealMnist.test(IMAGES);
         INDArray inputs = Nd4j.createFromArray(RealMnist.inputs(data));
         int[] labels = data.labels();
-        int dropped = 0;
-        int kept = 0;
+        ScreenComparison comparison = new ScreenComparison();
         for (Network model : List.of(Fixtures.mnistSmall(), RealMnist.naturalModel())) {
             for (double eps : new double[] {0.005, 0.05, 0.1, 0.3}) {
                 LinfBall ball = new LinfBall(eps, InputDomain.UNIT);
                 for (BoundMethod method : List.of(new Ibp(), new CrownIbp(), new CrownIbp(FixedSlopeRule.SAME))) {
                     MarginBounds plain = method.compute(model, inputs, labels, ball, Precision.SOUND);
                     MarginBounds screened = FloatScreen.of(method).compute(model, inputs, labels, ball, Precision.SOUND);
-                    String where = method.label() + " at ε " + eps;
-                    assertArrayEquals(plain.verified(), screened.verified(), where);
-                    assertEquals(Precision.SOUND, screened.precision());
                     assertEquals(method.label(), screened.method());
-                    double[][] expected = plain.lowerMatrix();
-                    double[][] actual = screened.lowerMatrix();
-                    for (int i = 0; i < IMAGES; i++) {
-                        if (actual[i][0] == Double.NEGATIVE_INFINITY) {
-                            dropped++;
-                            assertFalse(screened.verified(i));
-                            assertTrue(min(expected[i]) < 0, where + ": dropped sample " + i + " has a positive sound bound");
-                            for (double v : actual[i]) {
-                                assertEquals(Double.NEGATIVE_INFINITY, v);
-                            }
-                        } else {
-                            kept++;
-                            for (int j = 0; j < actual[i].length; j++) {
-                                // computed in a smaller batch: the same dot products, perhaps summed in another order
-                                assertEquals(expected[i][j], actual[i][j], 1e-9 * (1 + Math.abs(expected[i][j])), where);
-                            }
-                        }
-                    }
+                    comparison.check(method.label() + " at ε " + eps, plain, screened);
                 }
             }
         }
         // both paths exercised: clear failures dropped, the rest bounded soundly
-        assertTrue(dropped > IMAGES, "dropped " + dropped);
-        assertTrue(kept > IMAGES, "kept " + kept);
+        assertTrue(comparison.dropped() > IMAGES, "dropped " + comparison.dropped());
+        assertTrue(comparison.computed() > IMAGES, "kept " + comparison.computed());
     }
 
     @Test
@@ -101,13 +80,5 @@ class FloatScreenTest {
         // a float32 overflow or NaN proves nothing: the sound pass decides
         assertFalse(FloatScreen.clearlyFails(new double[] {Double.NEGATIVE_INFINITY}));
         assertFalse(FloatScreen.clearlyFails(new double[] {Double.NaN, -10.0}));
-    }
-
-    private static double min(double[] v) {
-        double m = Double.POSITIVE_INFINITY;
-        for (double x : v) {
-            m = Math.min(m, x);
-        }
-        return m;
     }
 }
