@@ -138,8 +138,8 @@ record OnnxModel(List<Node> nodes, Map<String, Tensor> initializers, List<ValueI
                 case 3 -> i = in.readInt64();
                 case 4 -> text = in.readStringRequireUtf8();
                 case 5 -> t = tensor(sub(in));
-                case 7 -> readFloats(in, packed, floats);
-                case 8 -> readInt64s(in, packed, ints);
+                case 7 -> readRepeated(in, packed, floats, CodedInputStream::readFloat);
+                case 8 -> readRepeated(in, packed, ints, CodedInputStream::readInt64);
                 default -> in.skipField(tag);
             }
         }
@@ -159,22 +159,13 @@ record OnnxModel(List<Node> nodes, Map<String, Tensor> initializers, List<ValueI
             int field = WireFormat.getTagFieldNumber(tag);
             boolean packed = WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
             switch (field) {
-                case 1 -> readInt64s(in, packed, dims);
+                case 1 -> readRepeated(in, packed, dims, CodedInputStream::readInt64);
                 case 2 -> type = in.readInt32();
-                case 4 -> readFloats(in, packed, floats);
-                case 5, 7 -> readInt64s(in, packed, longs);
+                case 4 -> readRepeated(in, packed, floats, CodedInputStream::readFloat);
+                case 5, 7 -> readRepeated(in, packed, longs, CodedInputStream::readInt64);
                 case 8 -> name = in.readString();
                 case 9 -> raw = in.readByteArray();
-                case 10 -> {
-                    if (packed) {
-                        CodedInputStream p = sub(in);
-                        while (!p.isAtEnd()) {
-                            doubles.add(p.readDouble());
-                        }
-                    } else {
-                        doubles.add(in.readDouble());
-                    }
-                }
+                case 10 -> readRepeated(in, packed, doubles, CodedInputStream::readDouble);
                 case 13, 14 -> throw new ModelFormatException("ONNX tensor '" + name
                         + "' keeps its data in an external file; save the model with its weights inside");
                 default -> in.skipField(tag);
@@ -260,25 +251,22 @@ record OnnxModel(List<Node> nodes, Map<String, Tensor> initializers, List<ValueI
         return CodedInputStream.newInstance(in.readByteArray());
     }
 
-    private static void readInt64s(CodedInputStream in, boolean packed, List<Long> out) throws IOException {
-        if (!packed) {
-            out.add(in.readInt64());
-            return;
-        }
-        CodedInputStream p = sub(in);
-        while (!p.isAtEnd()) {
-            out.add(p.readInt64());
-        }
+    /** One value of a scalar protobuf type. */
+    @FunctionalInterface
+    private interface ScalarReader<T> {
+        T read(CodedInputStream in) throws IOException;
     }
 
-    private static void readFloats(CodedInputStream in, boolean packed, List<Float> out) throws IOException {
+    /** One occurrence of a repeated scalar field: a single value, or a packed run of them. */
+    private static <T> void readRepeated(CodedInputStream in, boolean packed, List<T> out, ScalarReader<T> next)
+            throws IOException {
         if (!packed) {
-            out.add(in.readFloat());
+            out.add(next.read(in));
             return;
         }
         CodedInputStream p = sub(in);
         while (!p.isAtEnd()) {
-            out.add(p.readFloat());
+            out.add(next.read(p));
         }
     }
 
