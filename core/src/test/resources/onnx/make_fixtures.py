@@ -52,11 +52,11 @@ class Residual(nn.Module):
         return x + self.fc(x)
 
 
-def export(model, shape, name, inputs=4):
+def export(model, shape, name, inputs=4, **options):
     model.eval()
     x = torch.rand(inputs, *shape)
     torch.onnx.export(model, x[:1], name + ".onnx", opset_version=13, input_names=["x"], output_names=["logits"],
-                      dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}})
+                      dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}}, **options)
     with torch.no_grad():
         y = model(x)
     with open(name + ".json", "w") as f:
@@ -72,3 +72,17 @@ export(mlp, (3, 4, 4), "mlp_matmul")
 export(nn.Sequential(nn.Conv2d(1, 2, 3), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(2 * 13 * 13, 10)), (1, 28, 28),
        "maxpool", inputs=1)
 export(nn.Sequential(nn.Linear(8, 16), nn.ReLU(), Residual(), nn.Linear(16, 3)), (8,), "residual", inputs=1)
+
+
+# Batch normalisation after a convolution and after a linear layer, with statistics far from the initial ones.
+# The default export folds an eval-mode BatchNorm2d into the convolution before it; keeping the graph as it is
+# leaves BatchNormalization nodes, as other exporters write them.
+batchnorm = nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), nn.Linear(4 * 6 * 6, 16),
+                          nn.BatchNorm1d(16), nn.ReLU(), nn.Linear(16, 5))
+with torch.no_grad():
+    for bn in (batchnorm[1], batchnorm[5]):
+        bn.weight.normal_()
+        bn.bias.normal_(std=0.3)
+        bn.running_mean.uniform_(-0.5, 0.5)
+        bn.running_var.uniform_(0.2, 2.0)
+export(batchnorm, (2, 6, 6), "batchnorm", training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False)

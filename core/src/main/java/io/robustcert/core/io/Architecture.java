@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * The architecture JSON: {@code {"input_shape": [C, H, W], "layers": [{"type": "conv2d", "out": K,
  * "kernel": k, "stride": s, "padding": p}, {"type": "relu"}, {"type": "flatten"}, {"type": "linear",
- * "out": M}, {"type": "normalize", "mean": [...], "std": [...]}]}}. The i-th entry (from 0) takes its
+ * "out": M}, {"type": "normalize", "mean": [...], "std": [...]}, {"type": "batchnorm", "gamma": [...], "beta":
+ * [...], "mean": [...], "var": [...], "eps": 1e-5}]}}. The i-th entry (from 0) takes its
  * parameters from the tensors {@code i.weight} and {@code i.bias}, as {@code nn.Sequential} names them.
  * Unknown keys are errors, so a typo never silently changes a model.
  */
@@ -54,6 +55,19 @@ public record Architecture(long[] inputShape, List<LayerSpec> layers) {
                 out[i] = v.get(i).asDouble();
             }
             return out;
+        }
+
+        /** A number, or {@code fallback} when the key is absent. */
+        double number(String key, double fallback, int index) throws ModelFormatException {
+            JsonNode v = fields.get(key);
+            if (v == null) {
+                return fallback;
+            }
+            if (!v.isNumber()) {
+                throw new ModelFormatException("architecture layer " + index + " (" + type + "): '" + key
+                        + "' must be a number, got " + v);
+            }
+            return v.asDouble();
         }
 
         boolean flag(String key, boolean fallback, int index) throws ModelFormatException {

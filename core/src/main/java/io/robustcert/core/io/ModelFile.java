@@ -1,5 +1,6 @@
 package io.robustcert.core.io;
 
+import io.robustcert.core.layer.BatchNorm;
 import io.robustcert.core.layer.Conv2d;
 import io.robustcert.core.layer.Flatten;
 import io.robustcert.core.layer.Layer;
@@ -145,8 +146,13 @@ public final class ModelFile {
                     allowKeys(spec, i, "mean", "std");
                     return new Normalize(shape, spec.numbers("mean", i), spec.numbers("std", i));
                 }
+                case "batchnorm" -> {
+                    allowKeys(spec, i, "gamma", "beta", "mean", "var", "eps");
+                    return new BatchNorm(shape, spec.numbers("gamma", i), spec.numbers("beta", i), spec.numbers("mean", i),
+                            spec.numbers("var", i), spec.number("eps", BatchNorm.DEFAULT_EPS, i));
+                }
                 default -> throw new ModelFormatException(where + ": unknown layer type '" + spec.type()
-                        + "' (known: linear, conv2d, relu, flatten, normalize)");
+                        + "' (known: linear, conv2d, relu, flatten, normalize, batchnorm)");
             }
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException(where + ": " + e.getMessage());

@@ -16,8 +16,9 @@ import java.util.Set;
 /**
  * Imports a feed-forward network from an ONNX model file, as PyTorch's {@code torch.onnx.export} writes one
  * for an {@code nn.Sequential} of the layer kinds the core bounds: Conv (square kernel, equal strides and
- * pads, no dilation or groups), Gemm or MatMul (+ Add), Relu, Flatten or a Reshape to rows, and Sub/Div by
- * per-channel constants (input normalisation); Identity and Dropout (inference) pass through. The graph must
+ * pads, no dilation or groups), Gemm or MatMul (+ Add), Relu, Flatten or a Reshape to rows, Sub/Div by
+ * per-channel constants (input normalisation) and BatchNormalization in inference mode; Identity and Dropout
+ * (inference) pass through. The graph must
  * be one chain from its input to its output. Anything else is refused with the node and the reason, never
  * approximated: a certificate for a different network would be worthless.
  *
@@ -169,12 +170,13 @@ public final class OnnxImport {
                 case "Conv" -> conv(node, where);
                 case "Sub" -> normalize(constant(node, second(node, where), where), null, where);
                 case "Div" -> normalize(null, constant(node, second(node, where), where), where);
+                case "BatchNormalization" -> batchNorm(node, where);
                 default -> {
                     if (PASS_THROUGH.contains(node.opType())) {
                         return;
                     }
                     throw new ModelFormatException(where + " is not supported (supported: Conv, Gemm, MatMul, Add after "
-                            + "MatMul, Relu, Flatten, Reshape, Sub and Div by constants, Identity, Dropout, Constant)");
+                            + "MatMul, Relu, Flatten, Reshape, Sub and Div by constants, BatchNormalization, Identity, Dropout, Constant)");
                 }
             }
         }
@@ -310,6 +312,36 @@ public final class OnnxImport {
             Arrays.stream(m).forEach(mn::add);
             ArrayNode sd = spec.putArray("std");
             Arrays.stream(s).forEach(sd::add);
+        }
+
+        /** Batch normalisation in inference mode: scale, bias, mean and variance constants, one per channel. */
+        private void batchNorm(OnnxModel.Node node, String where) throws ModelFormatException {
+            Map<String, OnnxModel.Attribute> a = node.attributes();
+            if (a.containsKey("training_mode") && a.get("training_mode").i() != 0
+                    || node.outputs().stream().skip(1).anyMatch(o -> !o.isEmpty())) {
+                throw new ModelFormatException(where + ": training-mode batch normalisation (batch statistics) is not "
+                        + "supported; export the model in eval mode");
+            }
+            if (a.containsKey("spatial") && a.get("spatial").i() == 0) {
+                throw new ModelFormatException(where + ": per-position statistics (spatial = 0) are not supported");
+            }
+            if (node.inputs().size() != 5) {
+                throw new ModelFormatException(where + " needs 5 inputs (X, scale, B, mean, var), has " + node.inputs().size());
+            }
+            int channels = (int) shape[0];
+            String[] keys = {"gamma", "beta", "mean", "var"};
+            ObjectNode spec = add("batchnorm");
+            for (int k = 0; k < keys.length; k++) {
+                OnnxModel.Tensor t = constant(node, node.inputs().get(k + 1), where);
+                if (t.values().length != channels) {
+                    throw new ModelFormatException(where + ": '" + t.name() + "' has " + t.values().length
+                            + " values for " + channels + " channels");
+                }
+                ArrayNode values = spec.putArray(keys[k]);
+                Arrays.stream(t.values()).forEach(values::add);
+            }
+            // ONNX's epsilon is a float attribute: its exact value as a double
+            spec.put("eps", a.containsKey("epsilon") ? (double) a.get("epsilon").f() : (double) 1e-5f);
         }
 
         /** A constant that broadcasts as one value per channel: a scalar, or [C], [C,1,1], [1,C,1,1] on images. */

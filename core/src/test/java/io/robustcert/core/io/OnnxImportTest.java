@@ -48,7 +48,7 @@ class OnnxImportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"conv", "mlp_matmul"})
+    @ValueSource(strings = {"conv", "mlp_matmul", "batchnorm"})
     void importedNetworksComputePyTorchsLogits(String name) throws Exception {
         OnnxImport.Imported imported = load(name);
         JsonNode expected = JSON.readTree(resource(name + ".json"));
@@ -67,6 +67,18 @@ class OnnxImportTest {
     }
 
     @Test
+    void batchNormalizationNodesBecomeBatchnormLayersWithTheirStatistics() throws Exception {
+        JsonNode arch = JSON.readTree(load("batchnorm").architectureJson());
+        List<String> types = new java.util.ArrayList<>();
+        arch.get("layers").forEach(l -> types.add(l.get("type").asText()));
+        assertEquals(List.of("conv2d", "batchnorm", "relu", "flatten", "linear", "batchnorm", "relu", "linear"), types);
+        JsonNode bn = arch.get("layers").get(1);
+        assertEquals(4, bn.get("var").size());
+        assertEquals((double) 1e-5f, bn.get("eps").asDouble());
+        assertEquals(16, arch.get("layers").get(5).get("gamma").size());
+    }
+
+    @Test
     void theConvolutionalExportMapsToTheCoresLayers() throws Exception {
         JsonNode arch = JSON.readTree(load("conv").architectureJson());
         assertEquals("[1,28,28]", arch.get("input_shape").toString());
@@ -80,10 +92,11 @@ class OnnxImportTest {
         assertEquals(0.3081, arch.get("layers").get(0).get("std").get(0).asDouble(), 1e-6);
     }
 
-    @Test
-    void soundBoundsOfTheImportedNetworkHoldOnSampledPoints() throws Exception {
-        Network network = load("conv").network();
-        JsonNode expected = JSON.readTree(resource("conv.json"));
+    @ParameterizedTest
+    @ValueSource(strings = {"conv", "batchnorm"})
+    void soundBoundsOfTheImportedNetworkHoldOnSampledPoints(String name) throws Exception {
+        Network network = load(name).network();
+        JsonNode expected = JSON.readTree(resource(name + ".json"));
         double[][] x = JSON.treeToValue(expected.get("inputs"), double[][].class);
         int[] labels = new int[x.length];
         double[][] clean = network.forward(Nd4j.createFromArray(x), Precision.SOUND).toDoubleMatrix();

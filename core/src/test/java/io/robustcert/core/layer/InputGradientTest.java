@@ -54,6 +54,8 @@ class InputGradientTest {
         cases.add(new LayerCase("flatten", new Flatten(new long[] {2, 3, 4}), 0));
         cases.add(new LayerCase("normalize", new Normalize(new long[] {3, 2, 2}, new double[] {0.49, 0.48, 0.45},
                 new double[] {0.2023, 0.1994, 0.2010}), 0));
+        cases.add(new LayerCase("batchnorm", new BatchNorm(new long[] {3, 2, 2}, new double[] {1.2, -0.7, 0.4},
+                new double[] {0.1, 0.0, -0.3}, new double[] {0.49, 0.48, 0.45}, new double[] {0.04, 0.5, 1.3}, 1e-5), 0));
         return cases.stream();
     }
 

@@ -50,6 +50,8 @@ class SoundRulesTest {
             case "normalize" -> new Normalize(new long[] {3, 2, 2}, new double[] {0.1, -0.37, 0.4914},
                     new double[] {0.3, 0.2023, 7.0 / 3});
             case "relu" -> new Relu(new long[] {10});
+            case "batchnorm" -> new BatchNorm(new long[] {3, 2, 2}, new double[] {wide(r), -Math.abs(wide(r)), 0.0},
+                    wide(r, 3), wide(r, 3), new double[] {Math.abs(wide(r)), 0.0, Math.abs(wide(r))}, 1e-5);
             default -> throw new IllegalArgumentException(kind);
         };
     }
@@ -76,11 +78,12 @@ class SoundRulesTest {
             }
             return y;
         }
+        // BatchNorm: the reference's exact image (square root and division to 120 digits)
         return new ReferenceNetwork(List.of(layer)).exactLogits(x);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"linear", "conv2d", "normalize", "relu"})
+    @ValueSource(strings = {"linear", "conv2d", "normalize", "batchnorm", "relu"})
     void intervalRuleContainsTheExactImage(String kind) {
         SplittableRandom r = new SplittableRandom(kind.hashCode());
         for (int trial = 0; trial < 40; trial++) {
@@ -108,6 +111,19 @@ class SoundRulesTest {
         if (layer instanceof Normalize) {
             return new BigDecimal[][] {exactImage(layer, box[0]), exactImage(layer, box[1])};
         }
+        if (layer instanceof BatchNorm bn) {
+            // monotone per channel: increasing where γ > 0, decreasing where γ < 0
+            BigDecimal[] atLower = exactImage(layer, box[0]);
+            BigDecimal[] atUpper = exactImage(layer, box[1]);
+            int per = atLower.length / bn.gamma().length;
+            BigDecimal[][] exact = new BigDecimal[2][atLower.length];
+            for (int i = 0; i < atLower.length; i++) {
+                boolean decreasing = bn.gamma()[i / per] < 0;
+                exact[0][i] = decreasing ? atUpper[i] : atLower[i];
+                exact[1][i] = decreasing ? atLower[i] : atUpper[i];
+            }
+            return exact;
+        }
         BigDecimal[] l = new BigDecimal[box[0].length];
         BigDecimal[] u = new BigDecimal[box[0].length];
         for (int i = 0; i < l.length; i++) {
@@ -118,7 +134,7 @@ class SoundRulesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"linear", "conv2d", "normalize", "relu"})
+    @ValueSource(strings = {"linear", "conv2d", "normalize", "batchnorm", "relu"})
     void backwardRuleIsAValidLowerBoundEverywhereInTheBox(String kind) {
         SplittableRandom r = new SplittableRandom(kind.hashCode() + 1);
         for (int trial = 0; trial < 25; trial++) {

@@ -1,5 +1,6 @@
 package io.robustcert.core.testing;
 
+import io.robustcert.core.layer.BatchNorm;
 import io.robustcert.core.layer.Conv2d;
 import io.robustcert.core.layer.Flatten;
 import io.robustcert.core.layer.Layer;
@@ -20,7 +21,7 @@ import java.util.List;
 public final class ReferenceNetwork {
 
     private static final double U = 0x1p-53;
-    /** Normalize divides: BigDecimal keeps this many digits there (everything else is exact). */
+    /** Normalize and BatchNorm divide: BigDecimal keeps this many digits there (everything else is exact). */
     private static final MathContext DIVISION = new MathContext(120);
 
     private interface Step {
@@ -201,6 +202,56 @@ public final class ReferenceNetwork {
                     double[] r = new double[n];
                     for (int i = 0; i < n; i++) {
                         r[i] = g[i] / std[i / per];
+                    }
+                    return r;
+                }
+
+                public BigDecimal[][] exactInterval(BigDecimal[] lo, BigDecimal[] hi) {
+                    return null;
+                }
+
+                public int outSize() {
+                    return n;
+                }
+            };
+        }
+        if (layer instanceof BatchNorm bn) {
+            long[] shape = bn.inputShape();
+            int n = (int) Layer.elements(shape);
+            int per = (int) (n / shape[0]);
+            double[] gamma = bn.gamma();
+            double[] beta = bn.beta();
+            double[] mean = bn.mean();
+            double[] variance = bn.variance();
+            double eps = bn.eps();
+            return new Step() {
+                public void forward(double[] x, double[] err, double[] y, double[] yErr) {
+                    for (int i = 0; i < n; i++) {
+                        int c = i / per;
+                        double s = gamma[c] / Math.sqrt(variance[c] + eps);
+                        y[i] = (x[i] - mean[c]) * s + beta[c];
+                        yErr[i] = (err[i] * Math.abs(s) + 8 * U * ((Math.abs(x[i]) + Math.abs(mean[c])) * Math.abs(s)
+                                + Math.abs(beta[c]))) * (1 + 1e-6);
+                    }
+                }
+
+                public BigDecimal[] exact(BigDecimal[] x) {
+                    BigDecimal[] y = new BigDecimal[n];
+                    for (int c = 0; c < shape[0]; c++) {
+                        BigDecimal root = new BigDecimal(variance[c]).add(new BigDecimal(eps)).sqrt(DIVISION);
+                        for (int i = c * per; i < (c + 1) * per; i++) {
+                            y[i] = new BigDecimal(gamma[c]).multiply(x[i].subtract(new BigDecimal(mean[c])))
+                                    .divide(root, DIVISION).add(new BigDecimal(beta[c]));
+                        }
+                    }
+                    return y;
+                }
+
+                public double[] backward(double[] x, double[] g) {
+                    double[] r = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        int c = i / per;
+                        r[i] = g[i] * gamma[c] / Math.sqrt(variance[c] + eps);
                     }
                     return r;
                 }

@@ -1,5 +1,6 @@
 package io.robustcert.core.testing;
 
+import io.robustcert.core.layer.BatchNorm;
 import io.robustcert.core.layer.Conv2d;
 import io.robustcert.core.layer.Flatten;
 import io.robustcert.core.layer.Layer;
@@ -68,6 +69,22 @@ public final class TestNetworks {
             return add(new Normalize(shape, mean, std));
         }
 
+        /** Batch normalisation with seeded float32 statistics; γ of both signs. */
+        public Builder batchNorm() {
+            int c = (int) shape[0];
+            double[] gamma = new double[c];
+            double[] beta = new double[c];
+            double[] mean = new double[c];
+            double[] variance = new double[c];
+            for (int k = 0; k < c; k++) {
+                gamma[k] = (float) ((random.nextBoolean() ? 1 : -1) * (0.5 + random.nextDouble()));
+                beta[k] = (float) (random.nextDouble() - 0.5);
+                mean[k] = (float) (random.nextDouble() * 0.4 - 0.2);
+                variance[k] = (float) (0.05 + random.nextDouble());
+            }
+            return add(new BatchNorm(shape, gamma, beta, mean, variance, (float) 1e-5));
+        }
+
         public Network build() {
             return Network.sequential(inputShape, layers);
         }
@@ -81,7 +98,7 @@ public final class TestNetworks {
         }
     }
 
-    /** The shapes the soundness tests cover: MLPs, convolutions of stride 1 and 2 with padding 0 and 1, Normalize. */
+    /** The shapes the soundness tests cover: MLPs, convolutions of stride 1 and 2 with padding 0 and 1, Normalize, BatchNorm. */
     public static List<Case> shapes() {
         return List.of(
                 new Case("mlp 12-16-16-5", new Builder(11, 12).linear(16).relu().linear(16).relu().linear(5).build()),
@@ -92,7 +109,9 @@ public final class TestNetworks {
                         .flatten().linear(6).build()),
                 new Case("normalize + conv k4s2p1", new Builder(15, 3, 6, 6)
                         .normalize(new double[] {0.4914, 0.4822, 0.4465}, new double[] {0.2023, 0.1994, 0.2010})
-                        .conv(4, 4, 2, 1).relu().flatten().linear(10).relu().linear(4).build()));
+                        .conv(4, 4, 2, 1).relu().flatten().linear(10).relu().linear(4).build()),
+                new Case("conv + batchnorm, linear + batchnorm", new Builder(16, 2, 6, 6).conv(4, 3, 1, 1).batchNorm().relu()
+                        .conv(3, 3, 2, 0).relu().flatten().linear(8).batchNorm().relu().linear(4).build()));
     }
 
     /** Seeded inputs in [0, 1], {@code [count, inputSize]}, float64. */

@@ -23,7 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Exact gradients of every training loss, checked against float64 central differences on small nets
- * that use every layer kind (conv with stride 1 and 2, padding 0 and 1, normalize, flatten, linear).
+ * that use every layer kind (conv with stride 1 and 2, padding 0 and 1, normalize, batchnorm, flatten, linear).
  */
 class TrainingGradientTest {
 
@@ -32,7 +32,9 @@ class TrainingGradientTest {
     static final String CONV_NET = """
             {"input_shape": [2, 5, 5], "layers": [
               {"type": "normalize", "mean": [0.4, 0.6], "std": [0.5, 0.8]},
-              {"type": "conv2d", "out": 3, "kernel": 3, "stride": 2, "padding": 1}, {"type": "relu"},
+              {"type": "conv2d", "out": 3, "kernel": 3, "stride": 2, "padding": 1},
+              {"type": "batchnorm", "gamma": [1.3, -0.6, 0.8], "beta": [0.1, -0.2, 0.05], "mean": [0.2, -0.1, 0.0],
+               "var": [0.5, 1.5, 0.02]}, {"type": "relu"},
               {"type": "conv2d", "out": 4, "kernel": 2, "stride": 1, "padding": 0}, {"type": "relu"},
               {"type": "flatten"}, {"type": "linear", "out": 6}, {"type": "relu"}, {"type": "linear", "out": 4}]}""";
     static final String MLP = """
