@@ -1,13 +1,22 @@
 package io.robustcert.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.robustcert.core.io.ModelFile;
+import io.robustcert.core.io.OnnxImport;
+import io.robustcert.core.model.Network;
+import io.robustcert.core.tensor.Precision;
 import io.robustcert.core.testing.RealMnist;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * ONNX models from PyTorch's exporter (the core's fixtures, core/src/test/resources/onnx) through the CLI: certified
@@ -38,6 +47,25 @@ class ConvertCommandTest {
         assertTrue(direct.out().contains("Verified err % (sound)"), direct.toString());
         assertEquals(direct.out().replace(ONNX.resolve("conv.onnx").toString(), "MODEL"),
                 viaFile.out().replace(converted.toString(), "MODEL"));
+    }
+
+    /** Batch normalisation keeps its statistics through the conversion: the saved model computes the ONNX one's logits. */
+    @Test
+    void batchNormalizationSurvivesTheConversion(@TempDir Path dir) throws Exception {
+        Path converted = dir.resolve("batchnorm.safetensors");
+        Cli.Result c = Cli.run("convert", "--model", ONNX.resolve("batchnorm.onnx").toString(), "--out", converted.toString());
+        assertEquals(0, c.code(), c.toString());
+        Network imported;
+        try (InputStream in = Files.newInputStream(ONNX.resolve("batchnorm.onnx"))) {
+            imported = OnnxImport.read(in, ModelFile.DEFAULT_MAX_BYTES).network();
+        }
+        Network saved;
+        try (InputStream in = Files.newInputStream(converted)) {
+            saved = ModelFile.read(in, ModelFile.DEFAULT_MAX_BYTES, null).network();
+        }
+        assertEquals(2, saved.layers().stream().filter(l -> l.type().equals("batchnorm")).count());
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 2, 6, 6);
+        assertArrayEquals(imported.forward(x, Precision.SOUND).toDoubleMatrix(), saved.forward(x, Precision.SOUND).toDoubleMatrix());
     }
 
     @Test
