@@ -110,19 +110,12 @@ public final class BatchNorm implements Layer {
         return shape.clone();
     }
 
-    /** Per-channel values as a tensor broadcastable over {@code [N, ...shape]}. */
     private INDArray perChannel(double[] values, DataType type) {
-        long[] s = new long[shape.length + 1];
-        Arrays.fill(s, 1);
-        s[1] = shape[0];
-        return Nd4j.createFromArray(values).castTo(type).reshape('c', s);
+        return PerChannel.of(values, shape, type);
     }
 
     private long[] withRows(long rows) {
-        long[] s = new long[shape.length + 1];
-        s[0] = rows;
-        System.arraycopy(shape, 0, s, 1, shape.length);
-        return s;
+        return AffineLayer.withBatch(rows, shape);
     }
 
     /** β − s·μ per channel: h = s·x + shift. */
@@ -165,9 +158,16 @@ public final class BatchNorm implements Layer {
             lowCentred = SoundArithmetic.down(lowCentred);
             highCentred = SoundArithmetic.up(highCentred);
         }
-        INDArray sLow = perChannel(sound ? scaleLow : scale, type);
-        INDArray sHigh = perChannel(sound ? scaleHigh : scale, type);
-        INDArray[] corners = {lowCentred.mul(sLow), lowCentred.mul(sHigh), highCentred.mul(sLow), highCentred.mul(sHigh)};
+        INDArray[] corners;
+        if (sound) {
+            INDArray sLow = perChannel(scaleLow, type);
+            INDArray sHigh = perChannel(scaleHigh, type);
+            corners = new INDArray[] {lowCentred.mul(sLow), lowCentred.mul(sHigh), highCentred.mul(sLow), highCentred.mul(sHigh)};
+        } else {
+            // one scale: its sign alone decides which end maps to which
+            INDArray s = perChannel(scale, type);
+            corners = new INDArray[] {lowCentred.mul(s), highCentred.mul(s)};
+        }
         INDArray lower = corners[0].dup();
         INDArray upper = corners[0].dup();
         for (int k = 1; k < corners.length; k++) {

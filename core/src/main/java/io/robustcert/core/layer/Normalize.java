@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -58,12 +59,8 @@ public final class Normalize implements Layer {
         return shape.clone();
     }
 
-    /** μ or σ as a tensor broadcastable over {@code [N, ...shape]}. */
-    private INDArray perChannel(double[] values, org.nd4j.linalg.api.buffer.DataType type) {
-        long[] s = new long[shape.length + 1];
-        Arrays.fill(s, 1);
-        s[1] = shape[0];
-        return Nd4j.createFromArray(values).castTo(type).reshape('c', s);
+    private INDArray perChannel(double[] values, DataType type) {
+        return PerChannel.of(values, shape, type);
     }
 
     private INDArray normalized(INDArray x, boolean roundDown, boolean sound) {
@@ -159,10 +156,7 @@ public final class Normalize implements Layer {
     }
 
     private long[] withRows(long rows) {
-        long[] s = new long[shape.length + 1];
-        s[0] = rows;
-        System.arraycopy(shape, 0, s, 1, shape.length);
-        return s;
+        return AffineLayer.withBatch(rows, shape);
     }
 
     public double[] mean() {
